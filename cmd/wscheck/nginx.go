@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/wscheck/wscheck/nginxcheck"
+	"github.com/wscheck/wscheck/report"
+)
+
+// nginxFlags are the options of the nginx half.
+type nginxFlags struct {
+	version        string
+	prefix         string
+	pathMap        []string
+	strictIncludes bool
+}
+
+func (n *nginxFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&n.version, "nginx-version", "", "target nginx version, e.g. 1.30.0 (default: every version still in use)")
+	fs.StringVar(&n.prefix, "prefix", "", "directory relative includes resolve against (nginx's conf prefix; default: the directory of each root file)")
+	fs.StringArrayVar(&n.pathMap, "path-map", nil, "FROM=TO: read absolute include paths under FROM from TO instead (repeatable), e.g. /etc/nginx=deploy/nginx")
+	fs.BoolVar(&n.strictIncludes, "strict-includes", false, "treat includes that name no readable file as errors (exit 2)")
+}
+
+func (n *nginxFlags) options() (nginxcheck.Options, error) {
+	opts := nginxcheck.Options{Prefix: n.prefix, StrictIncludes: n.strictIncludes}
+	if n.version != "" {
+		v, err := nginxcheck.ParseVersion(n.version)
+		if err != nil {
+			return opts, fmt.Errorf("--nginx-version: %w", err)
+		}
+		opts.NginxVersion = v
+	}
+	for _, m := range n.pathMap {
+		from, to, ok := strings.Cut(m, "=")
+		if !ok || from == "" || to == "" {
+			return opts, errors.New("--path-map: want FROM=TO, got " + m)
+		}
+		opts.PathMap = append(opts.PathMap, nginxcheck.PathMapping{From: from, To: to})
+	}
+	return opts, nil
+}
+
+func runNginx(args []string, e *env) int {
+	fs := pflag.NewFlagSet("nginx", pflag.ContinueOnError)
+	var out outputFlags
+	var nf nginxFlags
+	out.register(fs)
+	nf.register(fs)
+	if !parseFlags(fs, args, e) {
+		return report.ExitBroken
+	}
+	failOn, sel, err := out.check()
+	if err != nil {
+		return usageError(e, "nginx", err)
+	}
+	opts, err := nf.options()
+	if err != nil {
+		return usageError(e, "nginx", err)
+	}
+	if fs.NArg() == 0 {
+		return usageError(e, "nginx", errors.New("want at least one PATH (a file, a directory, or - for `nginx -T` on standard input)"))
+	}
+	var res report.Result
+	for _, p := range fs.Args() {
+		if p == "-" {
+			res.Merge(nginxcheck.AnalyzeDump(e.stdin, opts))
+			continue
+		}
+		res.Merge(nginxcheck.Analyze([]string{p}, opts))
+	}
+	return out.emit(e, res, failOn, sel)
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/wscheck/wscheck/nginxcheck"
+	"github.com/wscheck/wscheck/report"
+)
+
+// allRules is every rule of both halves, in the order they are listed.
+func allRules() report.Rules {
+	var rs report.Rules
+	rs = append(rs, nginxcheck.Rules()...)
+	return rs
+}
+
+func runRules(args []string, e *env) int {
+	fs := pflag.NewFlagSet("rules", pflag.ContinueOnError)
+	format := fs.String("format", "text", "text or markdown (the README's rule table)")
+	if !parseFlags(fs, args, e) {
+		return report.ExitBroken
+	}
+	switch *format {
+	case "text":
+		for _, r := range allRules() {
+			fmt.Fprintf(e.stdout, "%-26s %-6s %-8s %s\n", r.Name, r.Half, r.Severity, r.Title)
+		}
+	case "markdown":
+		fmt.Fprintln(e.stdout, "| rule | half | severity | what it finds |")
+		fmt.Fprintln(e.stdout, "|---|---|---|---|")
+		for _, r := range allRules() {
+			fmt.Fprintf(e.stdout, "| `%s` | %s | %s | %s |\n", r.Name, r.Half, r.Severity, r.Title)
+		}
+	default:
+		return usageError(e, "rules", fmt.Errorf("--format: unknown format %q (want text or markdown)", *format))
+	}
+	return 0
+}
+
+func runExplain(args []string, e *env) int {
+	fs := pflag.NewFlagSet("explain", pflag.ContinueOnError)
+	if !parseFlags(fs, args, e) {
+		return report.ExitBroken
+	}
+	if fs.NArg() != 1 {
+		return usageError(e, "explain", fmt.Errorf("want exactly one rule name; known rules: %s", strings.Join(allRules().Names(), ", ")))
+	}
+	r, ok := allRules().Lookup(fs.Arg(0))
+	if !ok {
+		return usageError(e, "explain", fmt.Errorf("unknown rule %q; known rules: %s", fs.Arg(0), strings.Join(allRules().Names(), ", ")))
+	}
+	fmt.Fprint(e.stdout, r.Explain())
+	return 0
+}

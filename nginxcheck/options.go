@@ -1,0 +1,66 @@
+package nginxcheck
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Options steer loading and the version-dependent rules.
+type Options struct {
+	// NginxVersion is the target nginx; the zero value means every
+	// version still in use, so version-dependent rules assume the oldest.
+	NginxVersion Version
+	// Prefix is where relative includes resolve (nginx's conf prefix);
+	// empty means the directory of each root file.
+	Prefix string
+	// PathMap reads absolute include paths from the repository instead.
+	PathMap []PathMapping
+	// StrictIncludes makes an include that names no readable file an error.
+	StrictIncludes bool
+}
+
+// PathMapping maps a host path prefix such as /etc/nginx onto a directory.
+type PathMapping struct{ From, To string }
+
+// Version is an nginx version; the zero value means "unknown: any".
+type Version struct{ Major, Minor, Patch int }
+
+// ParseVersion reads "1.29.7" (a missing patch is 0).
+func ParseVersion(s string) (Version, error) {
+	parts := strings.Split(strings.TrimPrefix(strings.TrimSpace(s), "nginx/"), ".")
+	if len(parts) < 2 || len(parts) > 3 {
+		return Version{}, fmt.Errorf("want an nginx version such as 1.29.7, got %q", s)
+	}
+	var nums [3]int
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return Version{}, fmt.Errorf("want an nginx version such as 1.29.7, got %q", s)
+		}
+		nums[i] = n
+	}
+	return Version{nums[0], nums[1], nums[2]}, nil
+}
+
+// Known reports whether a version was given.
+func (v Version) Known() bool { return v != Version{} }
+
+// AtLeast compares versions; an unknown version is never at least anything.
+func (v Version) AtLeast(o Version) bool {
+	if !v.Known() {
+		return false
+	}
+	if v.Major != o.Major {
+		return v.Major > o.Major
+	}
+	if v.Minor != o.Minor {
+		return v.Minor > o.Minor
+	}
+	return v.Patch >= o.Patch
+}
+
+func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch) }
+
+// http11Default is the first nginx that talks HTTP/1.1 to upstreams by default.
+var http11Default = Version{1, 29, 7}

@@ -1,0 +1,36 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// WriteText prints one line per finding and per error, in the
+// file:line:col form editors and terminals make clickable.
+func WriteText(w io.Writer, r Result) error {
+	for _, e := range r.Errors {
+		if _, err := fmt.Fprintf(w, "%s: error: %s\n", Position(e.File, e.Line, e.Column), e.Message); err != nil {
+			return err
+		}
+	}
+	for _, f := range r.Findings {
+		if _, err := fmt.Fprintf(w, "%s: %s: %s (%s)\n", Position(f.File, f.Line, f.Column), f.Severity, f.Message, f.Rule); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteJSON prints the stable JSON document scripts read.
+func WriteJSON(w io.Writer, r Result) error {
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	if r.Errors == nil {
+		r.Errors = []FileError{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}

@@ -1,0 +1,118 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Rule documents one rule. The same text serves `wscheck rules`,
+// `wscheck explain`, the README table and SARIF rule descriptors.
+type Rule struct {
+	Name     string   // stable kebab-case ID; never renamed or reused
+	Half     string   // "nginx" or "go"
+	Severity Severity // default severity
+	Title    string   // one line, lowercase, no period
+	Why      string   // what breaks at run time, and what was observed
+	Fix      string   // how to fix it
+	Bad      string   // an example that fires
+	Good     string   // the same example, fixed
+	Security bool     // a security weakness rather than a functional break
+}
+
+// Explain renders the full documentation of a rule as plain text.
+func (r Rule) Explain() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s [%s, %s]\n\n%s\n\n%s\n", r.Name, r.Half, r.Severity, r.Title, strings.TrimSpace(r.Why))
+	if r.Fix != "" {
+		fmt.Fprintf(&b, "\nFix: %s\n", strings.TrimSpace(r.Fix))
+	}
+	if r.Bad != "" {
+		fmt.Fprintf(&b, "\nBad:\n\n%s\n", indent(r.Bad))
+	}
+	if r.Good != "" {
+		fmt.Fprintf(&b, "\nGood:\n\n%s\n", indent(r.Good))
+	}
+	return b.String()
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "    " + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Rules is a set of rule docs looked up by name.
+type Rules []Rule
+
+// Lookup finds a rule by name.
+func (rs Rules) Lookup(name string) (Rule, bool) {
+	i := slices.IndexFunc(rs, func(r Rule) bool { return r.Name == name })
+	if i < 0 {
+		return Rule{}, false
+	}
+	return rs[i], true
+}
+
+// Names lists the rule names in order.
+func (rs Rules) Names() []string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = r.Name
+	}
+	return names
+}
+
+// Selection enables and disables rules by name. Unknown names are an
+// error so that a typo in --disable cannot silently keep a rule on.
+type Selection struct {
+	enabled  map[string]bool // nil: all enabled
+	disabled map[string]bool
+}
+
+// NewSelection validates the names against rules. An empty enable list
+// means every rule.
+func NewSelection(rules Rules, enable, disable []string) (Selection, error) {
+	s := Selection{disabled: map[string]bool{}}
+	check := func(flag string, names []string) error {
+		for _, n := range names {
+			if _, ok := rules.Lookup(n); !ok {
+				return fmt.Errorf("%s: unknown rule %q (see `wscheck rules`)", flag, n)
+			}
+		}
+		return nil
+	}
+	if err := check("--enable", enable); err != nil {
+		return s, err
+	}
+	if err := check("--disable", disable); err != nil {
+		return s, err
+	}
+	if len(enable) > 0 {
+		s.enabled = map[string]bool{}
+		for _, n := range enable {
+			s.enabled[n] = true
+		}
+	}
+	for _, n := range disable {
+		s.disabled[n] = true
+	}
+	return s, nil
+}
+
+// Enabled reports whether findings of the rule are kept.
+func (s Selection) Enabled(rule string) bool {
+	if s.disabled[rule] {
+		return false
+	}
+	return s.enabled == nil || s.enabled[rule]
+}
+
+// Filter keeps the findings of enabled rules.
+func (s Selection) Filter(r *Result) {
+	r.Findings = slices.DeleteFunc(r.Findings, func(f Finding) bool { return !s.Enabled(f.Rule) })
+}
