@@ -18,6 +18,12 @@ type Options struct {
 	PathMap []PathMapping
 	// StrictIncludes makes an include that names no readable file an error.
 	StrictIncludes bool
+	// Include and Exclude steer the directory walk (set from .wscheck.yaml).
+	// They are slash-separated globs over absolute paths, matched with
+	// report.MatchPath ("**" spans directories): a non-empty Include keeps
+	// only the files it matches; Exclude skips matching files and
+	// directories.
+	Include, Exclude []string
 }
 
 // PathMapping maps a host path prefix such as /etc/nginx onto a directory.
