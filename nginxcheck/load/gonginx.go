@@ -1,0 +1,112 @@
+package load
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tufanbarisyildirim/gonginx/config"
+	"github.com/tufanbarisyildirim/gonginx/parser"
+)
+
+// crossCheck parses the (Lua-blanked) source with gonginx and requires its
+// tree to agree with the statements nginx's tokenizer rules produced:
+// gonginx is silently wrong on some valid input (a '}' inside a word, '\;'
+// in a bare word, a stray '}' or ';'), and a wrong tree would give wrong
+// findings. Statements are matched per block on (end line, name,
+// arguments) because gonginx reorders http and upstream children.
+func crossCheck(src []byte, stmts []*statement) error {
+	cfg, err := safeParse(string(src))
+	if err != nil {
+		line, col := 1, 1
+		if m := gonginxPos.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			col, _ = strconv.Atoi(m[2])
+		}
+		return &SyntaxError{line, col, "the parser (gonginx) cannot read this file although nginx can (it fails on a '}' inside a bare word, and on a quoted value ending in an escaped backslash): " + err.Error()}
+	}
+	return matchBlock(stmts, cfg.GetDirectives(), "")
+}
+
+func safeParse(src string) (cfg *config.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("gonginx panicked: %v", r)
+		}
+	}()
+	p := parser.NewStringParser(src, parser.WithSkipValidDirectivesErr(), parser.WithSkipComments())
+	return p.Parse()
+}
+
+var gonginxPos = regexp.MustCompile(`line (\d+), column (\d+)`)
+
+type stmtKey struct {
+	endLine int
+	name    string
+	args    string
+}
+
+func matchBlock(ours []*statement, theirs []config.IDirective, parent string) error {
+	index := map[stmtKey][]config.IDirective{}
+	for _, d := range theirs {
+		k := keyOfTheirs(d, parent)
+		index[k] = append(index[k], d)
+	}
+	for _, st := range ours {
+		k := keyOfOurs(st, parent)
+		cands := index[k]
+		if len(cands) == 0 {
+			return &SyntaxError{st.line, st.col, fmt.Sprintf("the parser (gonginx) reads the %q directive differently from nginx; refusing to analyze a wrong tree", st.name)}
+		}
+		d := cands[0]
+		index[k] = cands[1:]
+		if st.block && !st.lua {
+			var kids []config.IDirective
+			if b := d.GetBlock(); b != nil {
+				kids = b.GetDirectives()
+			}
+			if err := matchBlock(st.children, kids, st.name); err != nil {
+				return err
+			}
+		}
+	}
+	for _, left := range index {
+		if len(left) > 0 {
+			return &SyntaxError{left[0].GetLine(), 1, fmt.Sprintf("the parser (gonginx) found a %q directive nginx would not; refusing to analyze a wrong tree", left[0].GetName())}
+		}
+	}
+	return nil
+}
+
+func keyOfOurs(st *statement, parent string) stmtKey {
+	return stmtKey{st.endLine, st.name, argKey(st.raw, parent)}
+}
+
+func keyOfTheirs(d config.IDirective, parent string) stmtKey {
+	var raw []string
+	for _, p := range d.GetParameters() {
+		raw = append(raw, p.GetValue())
+	}
+	name := d.GetName()
+	// gonginx keeps a quoted directive name's quotes.
+	if len(name) >= 2 && (name[0] == '"' || name[0] == '\'') && name[len(name)-1] == name[0] {
+		name = unescape(name[1 : len(name)-1])
+	}
+	return stmtKey{d.GetLine(), name, argKey(raw, parent)}
+}
+
+// argKey compares arguments without whitespace; inside upstream gonginx
+// re-sorts server parameters, so order is ignored there.
+func argKey(raw []string, parent string) string {
+	parts := make([]string, 0, len(raw))
+	for _, r := range raw {
+		parts = append(parts, strings.Join(strings.Fields(r), ""))
+	}
+	if parent == "upstream" {
+		slices.Sort(parts)
+		return strings.Join(parts, "\x00")
+	}
+	return strings.Join(parts, "")
+}

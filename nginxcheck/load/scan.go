@@ -1,0 +1,412 @@
+package load
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// maxDepth bounds block nesting: nginx itself recurses per block, and a
+// generated or corrupted file must not exhaust the stack of any parser.
+const maxDepth = 100
+
+// statement is one directive as nginx's tokenizer sees it.
+type statement struct {
+	name     string
+	raw      []string // tokens as written, quotes kept
+	args     []string // tokens as nginx reads them: unquoted, escapes resolved
+	line     int      // of the directive name
+	col      int      // 1-based, of the directive name's first character
+	endLine  int      // of the terminating ";" or "}"
+	block    bool
+	lua      bool // a *_by_lua_block: body blanked, never parsed as nginx
+	children []*statement
+}
+
+// SyntaxError is input nginx would reject, located like nginx does.
+type SyntaxError struct {
+	Line, Col int
+	Msg       string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
+
+// scanner tokenizes like ngx_conf_read_token: words end at whitespace, ';'
+// or '{' (not '}'), '#' starts a comment only at the start of a token, a
+// quoted token must be followed by a separator, and a backslash escapes
+// the next character.
+type scanner struct {
+	src        []byte
+	pos        int
+	line, col  int
+	comments   map[int]string // line -> comment text (without '#')
+	blanked    []byte         // src with Lua bodies blanked, for gonginx
+	blankedLua bool
+	// tableFile: a file whose first entry is not an identifier is taken to
+	// be included inside map, types or geo; it is checked as a table.
+	tableFile bool
+}
+
+type token struct {
+	text        string // raw
+	value       string // unquoted
+	quoted      bool
+	line, col   int
+	kind        byte // 'w' word, ';', '{', '}', 0 EOF
+	quoteClosed bool
+}
+
+func scan(src []byte) ([]*statement, *scanner, error) {
+	s := &scanner{src: src, line: 1, col: 1, comments: map[int]string{}}
+	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
+		// nginx reads the BOM as part of the first directive name.
+		return nil, s, &SyntaxError{1, 1, "unexpected byte order mark at the start of the file: nginx reads it as part of the first directive name (unknown directive); save the file as UTF-8 without BOM"}
+	}
+	s.tableFile = looksLikeTable(src)
+	stmts, err := s.block(0, nil)
+	return stmts, s, err
+}
+
+func (s *scanner) block(depth int, opener *statement) ([]*statement, error) {
+	var out []*statement
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return nil, err
+		}
+		switch tok.kind {
+		case 0:
+			if opener != nil {
+				return nil, &SyntaxError{s.line, s.col, `unexpected end of file, expecting "}"`}
+			}
+			return out, nil
+		case '}':
+			if opener == nil {
+				return nil, &SyntaxError{tok.line, tok.col, `unexpected "}"`}
+			}
+			opener.endLine = tok.line
+			return out, nil
+		case ';':
+			return nil, &SyntaxError{tok.line, tok.col, `unexpected ";"`}
+		case '{':
+			return nil, &SyntaxError{tok.line, tok.col, `unexpected "{"`}
+		}
+		st := &statement{name: tok.value, line: tok.line, col: tok.col}
+		if !tok.quoted && !validName.MatchString(tok.value) && (opener == nil || !tableBlocks[opener.name]) && !s.tableFile {
+			return nil, &SyntaxError{tok.line, tok.col, fmt.Sprintf("unknown directive %q", tok.value)}
+		}
+		if err := s.rest(st, depth); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+}
+
+// tableBlocks hold key/value entries rather than directives.
+var tableBlocks = map[string]bool{"map": true, "types": true, "geo": true, "split_clients": true, "charset_map": true, "match": true}
+
+// Directive names are identifiers in nginx and every module; anything else
+// is a tokenization accident (07-regex-quantifier-unquoted).
+var validName = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+
+// rest reads a statement's arguments up to ';' or its block.
+func (s *scanner) rest(st *statement, depth int) error {
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch tok.kind {
+		case 0:
+			return &SyntaxError{s.line, s.col, `unexpected end of file, expecting ";" or "}"`}
+		case ';':
+			st.endLine = tok.line
+			return nil
+		case '}':
+			return &SyntaxError{tok.line, tok.col, `unexpected "}"`}
+		case '{':
+			st.block = true
+			if err := checkIf(st); err != nil {
+				return err
+			}
+			if depth+1 > maxDepth {
+				return &SyntaxError{tok.line, tok.col, fmt.Sprintf("blocks nested more than %d deep", maxDepth)}
+			}
+			if strings.HasSuffix(st.name, "_by_lua_block") {
+				st.lua = true
+				return s.skipLua(st)
+			}
+			kids, err := s.block(depth+1, st)
+			if err != nil {
+				return err
+			}
+			st.children = kids
+			return nil
+		default:
+			st.raw = append(st.raw, tok.text)
+			st.args = append(st.args, tok.value)
+		}
+	}
+}
+
+// checkIf rejects an if whose condition is not parenthesised, as nginx does
+// ("invalid condition"); it catches a regex quantifier that split the line.
+func checkIf(st *statement) error {
+	if st.name != "if" {
+		return nil
+	}
+	if len(st.args) == 0 || !strings.HasPrefix(st.raw[0], "(") || !strings.HasSuffix(st.raw[len(st.raw)-1], ")") {
+		last := ""
+		if len(st.args) > 0 {
+			last = st.args[len(st.args)-1]
+		}
+		return &SyntaxError{st.line, st.col, fmt.Sprintf("invalid condition %q", last)}
+	}
+	return nil
+}
+
+func (s *scanner) peek() byte {
+	if s.pos < len(s.src) {
+		return s.src[s.pos]
+	}
+	return 0
+}
+
+func (s *scanner) advance() byte {
+	c := s.src[s.pos]
+	s.pos++
+	if c == '\n' {
+		s.line++
+		s.col = 1
+	} else if c&0xC0 != 0x80 { // count characters, not UTF-8 continuation bytes
+		s.col++
+	}
+	return c
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func (s *scanner) next() (token, error) {
+	for s.pos < len(s.src) {
+		c := s.peek()
+		if isSpace(c) {
+			s.advance()
+			continue
+		}
+		if c == '#' {
+			line := s.line
+			start := s.pos + 1
+			for s.pos < len(s.src) && s.peek() != '\n' {
+				s.advance()
+			}
+			s.comments[line] = strings.TrimSpace(string(s.src[start:s.pos]))
+			continue
+		}
+		break
+	}
+	if s.pos >= len(s.src) {
+		return token{kind: 0}, nil
+	}
+	line, col := s.line, s.col
+	c := s.peek()
+	switch c {
+	case ';', '{', '}':
+		s.advance()
+		return token{kind: c, line: line, col: col, text: string(c)}, nil
+	case '"', '\'':
+		return s.quoted(c, line, col)
+	}
+	start := s.pos
+	variable := false
+	for s.pos < len(s.src) {
+		c := s.peek()
+		if c == '{' && variable { // ${name} is part of the word
+			s.advance()
+			continue
+		}
+		variable = false
+		if c == '\\' {
+			s.advance()
+			if s.pos < len(s.src) {
+				s.advance()
+			}
+			continue
+		}
+		if c == '$' {
+			variable = true
+			s.advance()
+			continue
+		}
+		if isSpace(c) || c == ';' || c == '{' {
+			break
+		}
+		s.advance()
+	}
+	text := string(s.src[start:s.pos])
+	return token{kind: 'w', text: text, value: unescape(text), line: line, col: col}, nil
+}
+
+func (s *scanner) quoted(q byte, line, col int) (token, error) {
+	start := s.pos
+	s.advance()
+	for {
+		if s.pos >= len(s.src) {
+			return token{}, &SyntaxError{s.line, s.col, `unexpected end of file, expecting ";" or "}"`}
+		}
+		c := s.advance()
+		if c == '\\' {
+			if s.pos < len(s.src) {
+				s.advance()
+			}
+			continue
+		}
+		if c == q {
+			break
+		}
+	}
+	text := string(s.src[start:s.pos])
+	// nginx wants a separator after a closing quote (')' is allowed, for if).
+	if s.pos < len(s.src) {
+		n := s.peek()
+		if !isSpace(n) && n != ';' && n != '{' && n != ')' {
+			return token{}, &SyntaxError{s.line, s.col, fmt.Sprintf("unexpected %q", string(n))}
+		}
+	}
+	return token{kind: 'w', text: text, value: unescape(text[1 : len(text)-1]), quoted: true, line: line, col: col}, nil
+}
+
+// unescape resolves the escapes nginx resolves; others keep the backslash.
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			switch s[i+1] {
+			case '"', '\'', '\\':
+				b.WriteByte(s[i+1])
+				i++
+				continue
+			case 't':
+				b.WriteByte('\t')
+				i++
+				continue
+			case 'r':
+				b.WriteByte('\r')
+				i++
+				continue
+			case 'n':
+				b.WriteByte('\n')
+				i++
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// skipLua consumes a Lua body up to its matching '}' the way the Lua
+// module's own lexer does (strings, long brackets and comments can hold
+// braces), and blanks it so that gonginx never sees Lua.
+func (s *scanner) skipLua(st *statement) error {
+	if s.blanked == nil {
+		s.blanked = append([]byte(nil), s.src...)
+	}
+	bodyStart := s.pos
+	depth := 1
+	for s.pos < len(s.src) {
+		c := s.peek()
+		switch {
+		case c == '-' && s.pos+1 < len(s.src) && s.src[s.pos+1] == '-':
+			s.advance()
+			s.advance()
+			if lvl, ok := s.longBracket(); ok {
+				s.skipLong(lvl)
+				continue
+			}
+			for s.pos < len(s.src) && s.peek() != '\n' {
+				s.advance()
+			}
+		case c == '"' || c == '\'':
+			s.advance()
+			for s.pos < len(s.src) {
+				d := s.advance()
+				if d == '\\' && s.pos < len(s.src) {
+					s.advance()
+				} else if d == c || d == '\n' {
+					break
+				}
+			}
+		case c == '[':
+			if lvl, ok := s.longBracket(); ok {
+				s.skipLong(lvl)
+				continue
+			}
+			s.advance()
+		case c == '{':
+			depth++
+			s.advance()
+		case c == '}':
+			depth--
+			if depth == 0 {
+				for i := bodyStart; i < s.pos; i++ {
+					if s.blanked[i] != '\n' {
+						s.blanked[i] = ' '
+					}
+				}
+				s.blankedLua = true
+				st.endLine = s.line
+				s.advance()
+				return nil
+			}
+			s.advance()
+		default:
+			s.advance()
+		}
+	}
+	return &SyntaxError{s.line, s.col, `unexpected end of file in a Lua block, expecting "}"`}
+}
+
+// longBracket recognises "[[" or "[==[" at pos and consumes it.
+func (s *scanner) longBracket() (int, bool) {
+	if s.peek() != '[' {
+		return 0, false
+	}
+	i := s.pos + 1
+	lvl := 0
+	for i < len(s.src) && s.src[i] == '=' {
+		lvl++
+		i++
+	}
+	if i >= len(s.src) || s.src[i] != '[' {
+		return 0, false
+	}
+	for s.pos <= i {
+		s.advance()
+	}
+	return lvl, true
+}
+
+func (s *scanner) skipLong(lvl int) {
+	closer := "]" + strings.Repeat("=", lvl) + "]"
+	for s.pos < len(s.src) {
+		if bytes.HasPrefix(s.src[s.pos:], []byte(closer)) {
+			for range closer {
+				s.advance()
+			}
+			return
+		}
+		s.advance()
+	}
+}
+
+// looksLikeTable reports whether the first token of a file is not a
+// directive name: the file is a list of map, types or geo entries.
+func looksLikeTable(src []byte) bool {
+	probe := &scanner{src: src, line: 1, col: 1, comments: map[int]string{}}
+	tok, err := probe.next()
+	return err == nil && tok.kind == 'w' && !tok.quoted && !validName.MatchString(tok.value)
+}
