@@ -1,0 +1,188 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	coder "github.com/coder/websocket"
+	"github.com/gorilla/websocket"
+)
+
+// A backend's echo loop gives up after this much silence, so that no
+// goroutine outlives the test even if nginx never closes a tunnel.
+const backendIdle = 20 * time.Second
+
+// received is what a backend saw of one handshake request.
+type received struct {
+	Proto, Host, Origin, Upgrade, Connection string
+	Header                                   http.Header
+	Err                                      string // the library's reason for refusing; "" if it upgraded
+}
+
+func (r received) String() string {
+	s := fmt.Sprintf("%s Host=%q Origin=%q Upgrade=%q Connection=%q", r.Proto, r.Host, r.Origin, r.Upgrade, r.Connection)
+	if r.Err != "" {
+		s += " refused: " + r.Err
+	} else {
+		s += " upgraded"
+	}
+	return s
+}
+
+// backend is a WebSocket echo server on loopback that logs its requests.
+type backend struct {
+	name string // "gorilla" or "coder"
+	addr string // 127.0.0.1:port
+	mu   sync.Mutex
+	log  []received
+}
+
+func (b *backend) record(r *http.Request) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.log = append(b.log, received{
+		Proto: r.Proto, Host: r.Host, Origin: r.Header.Get("Origin"),
+		Upgrade: r.Header.Get("Upgrade"), Connection: strings.Join(r.Header.Values("Connection"), ", "),
+		Header: r.Header.Clone(),
+	})
+	return len(b.log) - 1
+}
+
+func (b *backend) refused(i int, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.log[i].Err = err.Error()
+}
+
+// requests returns a copy of the log.
+func (b *backend) requests() []received {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]received(nil), b.log...)
+}
+
+// last is the newest request, or ok=false when nothing reached the backend.
+func (b *backend) last() (received, bool) {
+	rs := b.requests()
+	if len(rs) == 0 {
+		return received{}, false
+	}
+	return rs[len(rs)-1], true
+}
+
+// describe says what the backend received, for failure messages.
+func (b *backend) describe() string {
+	rs := b.requests()
+	if len(rs) == 0 {
+		return b.name + " received nothing"
+	}
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.String()
+	}
+	return b.name + " received: " + strings.Join(parts, " | ")
+}
+
+// serve runs h on a fresh loopback port until the test ends, then closes
+// the listener and every connection it handed out (hijacked ones too).
+func serve(t *testing.T, b *backend, h func(ctx context.Context, w http.ResponseWriter, r *http.Request, track func(net.Conn))) *backend {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("backend %s: %v", b.name, err)
+	}
+	b.addr = ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+		wg    sync.WaitGroup
+	)
+	track := func(c net.Conn) {
+		mu.Lock()
+		defer mu.Unlock()
+		conns = append(conns, c)
+	}
+	srv := &http.Server{
+		ReadHeaderTimeout: 5 * time.Second,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			wg.Add(1)
+			defer wg.Done()
+			h(ctx, w, r, track)
+		}),
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() {
+		cancel()
+		_ = srv.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return b
+}
+
+// startGorilla is gorilla/websocket with its default Upgrader: lenient
+// about HTTP/1.0, strict about Origin against Host.
+func startGorilla(t *testing.T) *backend {
+	b := &backend{name: "gorilla"}
+	var up websocket.Upgrader // zero value: the default CheckOrigin
+	return serve(t, b, func(ctx context.Context, w http.ResponseWriter, r *http.Request, track func(net.Conn)) {
+		i := b.record(r)
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			b.refused(i, err)
+			return
+		}
+		track(c.NetConn())
+		defer c.Close()
+		for ctx.Err() == nil {
+			_ = c.SetReadDeadline(time.Now().Add(backendIdle))
+			typ, msg, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			_ = c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+			if err := c.WriteMessage(typ, msg); err != nil {
+				return
+			}
+		}
+	})
+}
+
+// startCoder is github.com/coder/websocket with default options: strict
+// about HTTP/1.1 (426 otherwise) and about Origin against Host.
+func startCoder(t *testing.T) *backend {
+	b := &backend{name: "coder"}
+	return serve(t, b, func(ctx context.Context, w http.ResponseWriter, r *http.Request, track func(net.Conn)) {
+		i := b.record(r)
+		c, err := coder.Accept(w, r, nil)
+		if err != nil {
+			b.refused(i, err)
+			return
+		}
+		defer c.CloseNow()
+		for {
+			rctx, cancel := context.WithTimeout(ctx, backendIdle)
+			typ, msg, err := c.Read(rctx)
+			if err != nil {
+				cancel()
+				return
+			}
+			err = c.Write(rctx, typ, msg)
+			cancel()
+			if err != nil {
+				return
+			}
+		}
+	})
+}
