@@ -104,6 +104,10 @@ func (e *Error) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Li
 type Options struct {
 	Prefix  string // nginx's conf prefix; "" = the directory of the root file
 	PathMap []PathMapping
+	// FallbackRoot: without an explicit Prefix, a fragment's real prefix is
+	// unknown; a relative include that matches nothing next to the root file
+	// is then tried in each parent directory up to FallbackRoot.
+	FallbackRoot string
 }
 
 // PathMapping reads host paths under From from To.
@@ -271,7 +275,7 @@ func (r *resolver) resolve(n *Node) *Include {
 	arg := n.Args[0]
 	name := r.mapPath(arg)
 	if !filepath.IsAbs(name) && !strings.HasPrefix(name, "/") {
-		name = filepath.Join(r.prefix, name)
+		name = r.relative(name)
 	}
 	inc := &Include{}
 	if strings.ContainsAny(name, "*?[") {
@@ -300,6 +304,39 @@ func (r *resolver) resolve(n *Node) *Include {
 	}
 	r.add(inc, n, name)
 	return inc
+}
+
+// relative joins a relative include path with the prefix, or with the
+// nearest parent that has it when the prefix was guessed.
+func (r *resolver) relative(name string) string {
+	first := filepath.Join(r.prefix, name)
+	if r.l.opts.Prefix != "" || r.l.opts.FallbackRoot == "" || r.exists(first) {
+		return first
+	}
+	root, err := filepath.Abs(r.l.opts.FallbackRoot)
+	if err != nil {
+		return first
+	}
+	for dir := r.prefix; ; {
+		parent := filepath.Dir(dir)
+		abs, err := filepath.Abs(parent)
+		if parent == dir || err != nil || (abs != root && !strings.HasPrefix(abs, root+string(filepath.Separator))) {
+			return first
+		}
+		dir = parent
+		if cand := filepath.Join(dir, name); r.exists(cand) {
+			return cand
+		}
+	}
+}
+
+func (r *resolver) exists(name string) bool {
+	if strings.ContainsAny(name, "*?[") {
+		m, _ := r.l.src.Glob(name)
+		return len(m) > 0
+	}
+	_, err := r.l.src.ReadFile(name)
+	return err == nil
 }
 
 func (r *resolver) add(inc *Include, n *Node, name string) {

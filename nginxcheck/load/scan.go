@@ -40,8 +40,9 @@ type scanner struct {
 	src        []byte
 	pos        int
 	line, col  int
-	comments   map[int]string // line -> comment text (without '#')
-	blanked    []byte         // src with Lua bodies blanked, for gonginx
+	comments   map[int]Comment
+	lastTok    int    // line of the last token, to tell trailing comments
+	blanked    []byte // src with Lua bodies blanked, for gonginx
 	blankedLua bool
 	// tableFile: a file whose first entry is not an identifier is taken to
 	// be included inside map, types or geo; it is checked as a table.
@@ -58,7 +59,7 @@ type token struct {
 }
 
 func scan(src []byte) ([]*statement, *scanner, error) {
-	s := &scanner{src: src, line: 1, col: 1, comments: map[int]string{}}
+	s := &scanner{src: src, line: 1, col: 1, comments: map[int]Comment{}}
 	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
 		// nginx reads the BOM as part of the first directive name.
 		return nil, s, &SyntaxError{1, 1, "unexpected byte order mark at the start of the file: nginx reads it as part of the first directive name (unknown directive); save the file as UTF-8 without BOM"}
@@ -200,7 +201,7 @@ func (s *scanner) next() (token, error) {
 			for s.pos < len(s.src) && s.peek() != '\n' {
 				s.advance()
 			}
-			s.comments[line] = strings.TrimSpace(string(s.src[start:s.pos]))
+			s.comments[line] = Comment{Text: strings.TrimSpace(string(s.src[start:s.pos])), Trailing: s.lastTok == line}
 			continue
 		}
 		break
@@ -209,6 +210,7 @@ func (s *scanner) next() (token, error) {
 		return token{kind: 0}, nil
 	}
 	line, col := s.line, s.col
+	s.lastTok = line
 	c := s.peek()
 	switch c {
 	case ';', '{', '}':
@@ -406,7 +408,7 @@ func (s *scanner) skipLong(lvl int) {
 // looksLikeTable reports whether the first token of a file is not a
 // directive name: the file is a list of map, types or geo entries.
 func looksLikeTable(src []byte) bool {
-	probe := &scanner{src: src, line: 1, col: 1, comments: map[int]string{}}
+	probe := &scanner{src: src, line: 1, col: 1, comments: map[int]Comment{}}
 	tok, err := probe.next()
 	return err == nil && tok.kind == 'w' && !tok.quoted && !validName.MatchString(tok.value)
 }

@@ -43,8 +43,14 @@ type Include struct {
 type File struct {
 	Path     string
 	Nodes    []*Node
-	Comments map[int]string // line -> comment text, for ignore and marker comments
+	Comments map[int]Comment // by line, for ignore and marker comments
 	Lines    int
+}
+
+// Comment is a '#' comment; Trailing when a statement precedes it on its line.
+type Comment struct {
+	Text     string
+	Trailing bool
 }
 
 // Context is the nginx block a file's top level sits in.

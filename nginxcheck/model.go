@@ -1,0 +1,206 @@
+package nginxcheck
+
+import (
+	"strings"
+
+	"github.com/wscheck/wscheck/nginxcheck/load"
+)
+
+// level is one http, server or location block as nginx merges them: its
+// directives with includes spliced in, and the level it inherits from.
+type level struct {
+	kind   string     // http, server, location
+	node   *load.Node // nil for a context a fragment implies
+	parent *level
+	dirs   []load.Spliced
+	// unknown: an include at this level named no readable file, so any
+	// directive it could hold is unknown here.
+	unknown bool
+}
+
+func newLevel(kind string, node *load.Node, parent *level, children []*load.Node) *level {
+	l := &level{kind: kind, node: node, parent: parent}
+	for _, s := range load.Expand(children) {
+		l.dirs = append(l.dirs, s)
+		if s.Node.Include != nil && s.Node.Include.Unknown {
+			l.unknown = true
+		}
+	}
+	return l
+}
+
+// own returns this level's directives of a name, in order.
+func (l *level) own(name string) []load.Spliced {
+	var out []load.Spliced
+	for _, s := range l.dirs {
+		if s.Node.Name == name {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// header is one proxy_set_header entry.
+type header struct {
+	name, value string
+	load.Spliced
+}
+
+// headerSet is the effective proxy_set_header list of a location.
+type headerSet struct {
+	list []header
+	// from is the level whose own list this is; nil for nginx's defaults.
+	from    *level
+	unknown bool
+}
+
+// effectiveHeaders applies nginx's all-or-nothing rule: a level inherits
+// the outer list only if it defines no proxy_set_header of its own.
+func effectiveHeaders(l *level) headerSet {
+	for ; l != nil; l = l.parent {
+		if own := l.own("proxy_set_header"); len(own) > 0 {
+			hs := headerSet{from: l, unknown: l.unknown}
+			for _, s := range own {
+				hs.list = append(hs.list, header{strings.ToLower(s.Node.Arg(0)), s.Node.Arg(1), s})
+			}
+			return hs
+		}
+		if l.unknown {
+			return headerSet{from: l, unknown: true}
+		}
+	}
+	return headerSet{}
+}
+
+// get returns the entries for a header name that are actually sent:
+// entries with an empty value are dropped by nginx.
+func (hs headerSet) get(name string) []header {
+	var out []header
+	for _, h := range hs.list {
+		if h.name == name && h.value != "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// setting is an inherited scalar directive such as proxy_http_version.
+type setting struct {
+	node    *load.Node // nil: nginx's default
+	site    *load.Node
+	at      *level
+	unknown bool
+}
+
+// effective finds the nearest level that sets a normally inherited directive.
+func effective(l *level, name string) setting {
+	for ; l != nil; l = l.parent {
+		if own := l.own(name); len(own) > 0 {
+			last := own[len(own)-1]
+			return setting{node: last.Node, site: last.Site, at: l}
+		}
+		if l.unknown {
+			return setting{unknown: true}
+		}
+	}
+	return setting{}
+}
+
+// location is a location block with the levels it inherits from.
+type location struct {
+	level   *level
+	node    *load.Node
+	proxies bool
+	// via lists the named locations its requests are handed to.
+	via []string
+}
+
+func (loc *location) name() string {
+	return strings.Join(loc.node.Args, " ")
+}
+
+// path is the location's match without modifier.
+func (loc *location) path() string {
+	return loc.node.Args[len(loc.node.Args)-1]
+}
+
+// model is the effective configuration of one loaded tree.
+type model struct {
+	tree      *load.Tree
+	locations []*location
+	named     map[string]*location
+	maps      map[string]*mapDef // by variable name, without '$'
+	defined   map[string]bool    // variables defined by set, geo, map, ...
+}
+
+func buildModel(t *load.Tree) *model {
+	m := &model{tree: t, named: map[string]*location{}, maps: map[string]*mapDef{}, defined: map[string]bool{}}
+	var top *level
+	switch t.Context {
+	case load.Main:
+		top = nil
+		for _, s := range load.Expand(t.Root.Nodes) {
+			if s.Node.Name == "http" && s.Node.Block {
+				m.walk(newLevel("http", s.Node, nil, s.Node.Children))
+			}
+		}
+	case load.HTTP:
+		top = newLevel("http", nil, nil, t.Root.Nodes)
+	case load.Server:
+		top = newLevel("server", nil, newLevel("http", nil, nil, nil), t.Root.Nodes)
+	case load.Location:
+		top = newLevel("location", nil, newLevel("server", nil, newLevel("http", nil, nil, nil), nil), t.Root.Nodes)
+		m.addLocation(top, nil)
+	}
+	if top != nil {
+		m.walk(top)
+	}
+	m.collectVariables()
+	return m
+}
+
+// walk descends from a level into its server and location blocks.
+func (m *model) walk(l *level) {
+	for _, s := range l.dirs {
+		n := s.Node
+		if !n.Block {
+			continue
+		}
+		switch {
+		case n.Name == "server" && l.kind == "http":
+			m.walk(newLevel("server", n, l, n.Children))
+		case n.Name == "location" && len(n.Args) > 0 && (l.kind == "server" || l.kind == "location"):
+			child := newLevel("location", n, l, n.Children)
+			m.addLocation(child, n)
+			m.walk(child)
+		}
+	}
+}
+
+func (m *model) addLocation(l *level, n *load.Node) {
+	loc := &location{level: l, node: n}
+	for _, s := range l.dirs {
+		switch s.Node.Name {
+		case "proxy_pass":
+			loc.proxies = true
+		case "if":
+			for _, c := range load.Expand(s.Node.Children) {
+				if c.Node.Name == "proxy_pass" {
+					loc.proxies = true
+				}
+			}
+		case "try_files", "error_page":
+			if last := s.Node.Args; len(last) > 0 && strings.HasPrefix(last[len(last)-1], "@") {
+				loc.via = append(loc.via, last[len(last)-1])
+			}
+		}
+	}
+	if n == nil {
+		// A snippet of bare directives: judged only if it proxies.
+		loc.node = &load.Node{Name: "location", Args: []string{"(snippet)"}, File: m.tree.Root, Line: 1, Col: 1}
+	}
+	if strings.HasPrefix(loc.path(), "@") {
+		m.named[loc.path()] = loc
+	}
+	m.locations = append(m.locations, loc)
+}

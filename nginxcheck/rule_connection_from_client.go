@@ -1,0 +1,30 @@
+package nginxcheck
+
+import (
+	"strings"
+
+	"github.com/wscheck/wscheck/report"
+)
+
+var connectionFromClient = &rule{
+	doc: report.Rule{
+		Name:     "connection-from-client",
+		Severity: report.Warning,
+		Security: true,
+		Title:    "Connection is copied from the client ($http_connection)",
+		Why: `"proxy_set_header Connection $http_connection" forwards every hop-by-hop token the
+client lists. The handshake works, but a client can send "Upgrade: h2c" with
+"Connection: Upgrade, HTTP2-Settings" and upgrade the upstream connection to
+cleartext HTTP/2, tunnelling requests past nginx's access rules (h2c smuggling,
+CWE-444).`,
+		Fix: `Derive Connection from a map on $http_upgrade ("map $http_upgrade $connection_upgrade
+{ default upgrade; '' close; }") and send "proxy_set_header Connection $connection_upgrade;".`,
+	},
+	onLocation: func(p *pass, ws *wsLocation) {
+		for _, h := range ws.headers.get("connection") {
+			if strings.Contains(strings.ToLower(h.value), "$http_connection") {
+				p.report(h.Site, "Connection is copied from the client's header ($http_connection): every hop-by-hop token the client lists reaches the backend, which allows h2c smuggling; send \"Connection $connection_upgrade\" from a map on $http_upgrade%s", because(ws))
+			}
+		}
+	},
+}

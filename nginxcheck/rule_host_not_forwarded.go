@@ -1,0 +1,30 @@
+package nginxcheck
+
+import (
+	"strings"
+
+	"github.com/wscheck/wscheck/report"
+)
+
+var hostNotForwarded = &rule{
+	doc: report.Rule{
+		Name:     "host-not-forwarded",
+		Severity: report.Info,
+		Title:    "WebSocket location sends nginx's default Host ($proxy_host)",
+		Why: `Without "proxy_set_header Host ...", nginx sends the upstream's address as Host
+(127.0.0.1:9001). Backends that compare the browser's Origin with Host (gorilla's
+default CheckOrigin, many frameworks) refuse the handshake with 403.`,
+		Fix: `Add "proxy_set_header Host $host;" (or $http_host to keep a non-default port).`,
+	},
+	onLocation: func(p *pass, ws *wsLocation) {
+		if ws.headers.unknown {
+			return
+		}
+		for _, h := range ws.headers.get("host") {
+			if !strings.EqualFold(h.value, "$proxy_host") {
+				return
+			}
+		}
+		p.report(ws.node, "WebSocket location %q sends Host: $proxy_host (the upstream address): backends that check Origin against Host refuse the handshake with 403; add \"proxy_set_header Host $host;\"%s", ws.name(), because(ws))
+	},
+}

@@ -1,0 +1,105 @@
+package nginxcheck
+
+import (
+	"embed"
+	"fmt"
+	"path"
+	"regexp"
+
+	"github.com/wscheck/wscheck/nginxcheck/load"
+	"github.com/wscheck/wscheck/report"
+)
+
+// rule is one nginx rule: its documentation and its check. A rule either
+// judges WebSocket locations one at a time or looks at the whole tree.
+type rule struct {
+	doc        report.Rule
+	onLocation func(p *pass, ws *wsLocation)
+	onTree     func(p *pass)
+}
+
+// The rule list; order is the order of `wscheck rules`. Never rename or
+// reuse a name: users write them in ignore comments and configs.
+var rules = []*rule{
+	missingHTTPVersion,
+	missingUpgradeHeader,
+	missingConnectionHeader,
+	droppedInheritedHeaders,
+	brokenUpgradeMap,
+	undefinedVariable,
+	connectionFromClient,
+	hostNotForwarded,
+	shortReadTimeout,
+	unresolvedInclude,
+	unusedIgnore,
+	invalidIgnore,
+}
+
+//go:embed testdata/rules
+var examples embed.FS
+
+// Rules documents every nginx rule, with its bad and good example read
+// from the fixtures the tests run.
+func Rules() report.Rules {
+	out := make(report.Rules, 0, len(rules))
+	for _, r := range rules {
+		d := r.doc
+		d.Half = "nginx"
+		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "bad.conf")); err == nil {
+			d.Bad = stripWant(string(b))
+		}
+		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "good.conf")); err == nil {
+			d.Good = string(b)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// pass is one rule run over one model.
+type pass struct {
+	m        *model
+	opts     Options
+	complete bool // a whole nginx.conf with every include read
+	findings *[]report.Finding
+	rule     *rule
+}
+
+func (p *pass) report(n *load.Node, format string, args ...any) {
+	*p.findings = append(*p.findings, report.Finding{
+		Rule:     p.rule.doc.Name,
+		Severity: p.rule.doc.Severity,
+		File:     n.File.Path,
+		Line:     n.Line,
+		Column:   n.Col,
+		Message:  fmt.Sprintf(format, args...),
+	})
+}
+
+// because is the suffix every WebSocket finding carries.
+func because(ws *wsLocation) string {
+	return fmt.Sprintf(" [judged a WebSocket location because %s]", ws.reason)
+}
+
+// runRules applies every rule to a model.
+func runRules(m *model, opts Options, complete bool) []report.Finding {
+	var out []report.Finding
+	ws := m.websocketLocations()
+	for _, r := range rules {
+		p := &pass{m: m, opts: opts, complete: complete, findings: &out, rule: r}
+		if r.onTree != nil {
+			r.onTree(p)
+		}
+		if r.onLocation != nil {
+			for _, w := range ws {
+				r.onLocation(p, w)
+			}
+		}
+	}
+	return out
+}
+
+var wantComment = regexp.MustCompile(` *# want(-error)? "[^\n]*`)
+
+// stripWant removes the test expectations from an example shown to users.
+func stripWant(s string) string { return wantComment.ReplaceAllString(s, "") }

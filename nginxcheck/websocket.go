@@ -1,0 +1,185 @@
+package nginxcheck
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/wscheck/wscheck/nginxcheck/load"
+)
+
+// wsLocation is a proxying location judged as a WebSocket location.
+type wsLocation struct {
+	*location
+	headers headerSet
+	reason  string
+	// outer is the list the location would have inherited, when that list
+	// carries Upgrade or Connection and the location's own list replaced it.
+	outer *headerSet
+}
+
+// wellKnownEndpoint matches the last path segments WebSocket servers use.
+// Generic words (stream, events, live) are left out: they are as often
+// Server-Sent Events or plain HTTP.
+var wellKnownEndpoint = regexp.MustCompile(`(?i)(^|/)(ws|wss|websocket|websockets|socket|socket\.io|engine\.io|sockjs|sockjs-node|cable|_stcore/stream|api/websocket|xmpp-websocket|api/live|websockify|signalr|hubs?|[a-z0-9_-]*hub|webpack-hmr|_next/webpack-hmr|vite-hmr|hmr|mqtt|graphql-ws|subscriptions-ws)$`)
+
+// endpointOf reduces a location match to a comparable path: regex anchors
+// and trailing slashes stripped, simple alternations left to the caller.
+func endpointCandidates(path string) []string {
+	p := strings.TrimLeft(path, "^")
+	p = strings.TrimRight(p, "/$")
+	p = strings.ReplaceAll(p, `\.`, ".")
+	p = strings.ReplaceAll(p, `\/`, "/")
+	// "/(socket.io|ws)" style alternations: try each branch.
+	if i := strings.LastIndex(p, "("); i >= 0 && strings.HasSuffix(p, ")") {
+		var out []string
+		for _, alt := range strings.Split(p[i+1:len(p)-1], "|") {
+			out = append(out, strings.TrimRight(p[:i]+alt, "/"))
+		}
+		return out
+	}
+	return []string{strings.TrimRight(strings.TrimSuffix(p, ".*"), "/")}
+}
+
+func isWellKnownEndpoint(path string) (string, bool) {
+	for _, c := range endpointCandidates(path) {
+		if m := wellKnownEndpoint.FindStringSubmatch(c); m != nil {
+			return m[2], true
+		}
+	}
+	return "", false
+}
+
+// carriesUpgrade reports whether a header list asks the upstream to
+// upgrade, and says how.
+func (m *model) carriesUpgrade(hs headerSet) (string, bool) {
+	if h := hs.get("upgrade"); len(h) > 0 {
+		return fmt.Sprintf("it sets the Upgrade header (%s:%d)", h[0].Node.File.Path, h[0].Node.Line), true
+	}
+	for _, h := range hs.get("connection") {
+		v := strings.ToLower(h.value)
+		switch {
+		case strings.Contains(v, "upgrade") && !strings.Contains(v, "$"):
+			return fmt.Sprintf("its Connection header asks for an upgrade (%s:%d)", h.Node.File.Path, h.Node.Line), true
+		case strings.Contains(v, "$http_connection"):
+			return fmt.Sprintf("it forwards the client's Connection header (%s:%d)", h.Node.File.Path, h.Node.Line), true
+		}
+		for _, name := range variables(v) {
+			if md := m.maps[name]; md != nil && strings.EqualFold(md.source, "$http_upgrade") {
+				return fmt.Sprintf("its Connection header comes from $%s, a map on $http_upgrade (%s:%d)", name, h.Node.File.Path, h.Node.Line), true
+			}
+			if strings.Contains(name, "upgrade") {
+				return fmt.Sprintf("its Connection header comes from $%s (%s:%d)", name, h.Node.File.Path, h.Node.Line), true
+			}
+		}
+	}
+	return "", false
+}
+
+// marked reports a "# wscheck:websocket" comment on, just above, or just
+// inside the location line.
+func marked(n *load.Node) bool {
+	if n == nil || n.File == nil {
+		return false
+	}
+	for _, line := range []int{n.Line - 1, n.Line, n.Line + 1} {
+		if c, ok := n.File.Comments[line]; ok && strings.HasPrefix(c.Text, "wscheck:websocket") {
+			return true
+		}
+	}
+	return false
+}
+
+// keepAliveOnly: the location sets a non-upgrade Connection and no Upgrade,
+// the keep-alive or Server-Sent Events pattern.
+func keepAliveOnly(hs headerSet) bool {
+	if hs.from == nil || len(hs.get("upgrade")) > 0 {
+		return false
+	}
+	for _, h := range hs.list {
+		if h.name == "connection" && !strings.Contains(h.value, "$") && !strings.Contains(strings.ToLower(h.value), "upgrade") {
+			return true
+		}
+	}
+	return false
+}
+
+// websocketLocations decides which proxying locations are judged, and why.
+func (m *model) websocketLocations() []*wsLocation {
+	var out []*wsLocation
+	judged := map[*location]bool{}
+	add := func(loc *location, hs headerSet, reason string, outer *headerSet) {
+		if !judged[loc] {
+			judged[loc] = true
+			out = append(out, &wsLocation{location: loc, headers: hs, reason: reason, outer: outer})
+		}
+	}
+	handOff := map[string]string{} // named location -> reason
+	for _, loc := range m.locations {
+		hs := effectiveHeaders(loc.level)
+		var reason string
+		var outer *headerSet
+		if r, ok := m.carriesUpgrade(hs); ok {
+			reason = r
+		} else if o, ok := m.droppedOuter(hs); ok {
+			outer = &o
+			h := upgradeHeader(o)
+			reason = fmt.Sprintf("an outer level sets %s (%s:%d) and its own proxy_set_header list drops it", headerTitle(h.name), h.Node.File.Path, h.Node.Line)
+		} else if marked(loc.node) {
+			reason = "a # wscheck:websocket comment marks it"
+		} else if ep, ok := isWellKnownEndpoint(loc.path()); ok && !keepAliveOnly(hs) {
+			reason = fmt.Sprintf("its path ends in %q, a well-known WebSocket endpoint", ep)
+		}
+		if reason == "" {
+			continue
+		}
+		for _, v := range loc.via {
+			handOff[v] = fmt.Sprintf("WebSocket location %q hands its requests to it", loc.name())
+		}
+		if loc.proxies {
+			add(loc, hs, reason, outer)
+		}
+	}
+	for name, reason := range handOff {
+		if loc := m.named[name]; loc != nil && loc.proxies {
+			add(loc, effectiveHeaders(loc.level), reason, nil)
+		}
+	}
+	return out
+}
+
+// upgradeHeader returns the first Upgrade or Connection entry of a list.
+func upgradeHeader(hs headerSet) header {
+	for _, h := range hs.list {
+		if h.name == "upgrade" || h.name == "connection" {
+			return h
+		}
+	}
+	return hs.list[0]
+}
+
+func headerTitle(name string) string {
+	if name == "upgrade" {
+		return "Upgrade"
+	}
+	return "Connection"
+}
+
+// droppedOuter finds the list a level would have inherited when its own
+// list replaced one that carried Upgrade or Connection: upgrade.
+func (m *model) droppedOuter(hs headerSet) (headerSet, bool) {
+	if hs.from == nil || hs.unknown || hs.from.parent == nil {
+		return headerSet{}, false
+	}
+	outer := effectiveHeaders(hs.from.parent)
+	if outer.from == nil || outer.unknown {
+		return headerSet{}, false
+	}
+	if _, ok := m.carriesUpgrade(outer); !ok {
+		return headerSet{}, false
+	}
+	if _, ok := m.carriesUpgrade(hs); ok {
+		return headerSet{}, false
+	}
+	return outer, true
+}
