@@ -17,6 +17,9 @@ type nginxFlags struct {
 	prefix         string
 	pathMap        []string
 	strictIncludes bool
+	// include and exclude steer the directory walk; only .wscheck.yaml
+	// sets them (see applyConfig).
+	include, exclude []string
 }
 
 func (n *nginxFlags) register(fs *pflag.FlagSet) {
@@ -27,7 +30,7 @@ func (n *nginxFlags) register(fs *pflag.FlagSet) {
 }
 
 func (n *nginxFlags) options() (nginxcheck.Options, error) {
-	opts := nginxcheck.Options{Prefix: n.prefix, StrictIncludes: n.strictIncludes}
+	opts := nginxcheck.Options{Prefix: n.prefix, StrictIncludes: n.strictIncludes, Include: n.include, Exclude: n.exclude}
 	if n.version != "" {
 		v, err := nginxcheck.ParseVersion(n.version)
 		if err != nil {
@@ -53,6 +56,9 @@ func runNginx(args []string, e *env) int {
 	nf.register(fs)
 	if !parseFlags(fs, args, e) {
 		return report.ExitBroken
+	}
+	if _, err := applyConfig(fs, e, &out, &nf); err != nil {
+		return usageError(e, "nginx", err)
 	}
 	failOn, sel, err := out.check()
 	if err != nil {

@@ -2,9 +2,13 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
+	"slices"
+	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/wscheck/wscheck/cmd/internal/config"
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -15,13 +19,22 @@ type outputFlags struct {
 	failOn  string
 	enable  []string
 	disable []string
+
+	configFile string // --config
+	noConfig   bool   // --no-config
+
+	// From .wscheck.yaml only (see applyConfig).
+	severity   map[string]report.Severity
+	exclusions []report.PathExclusion
 }
 
 func (o *outputFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&o.format, "format", "text", "output format: text or json")
+	fs.StringVar(&o.format, "format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	fs.StringVar(&o.failOn, "fail-on", "warning", "lowest severity that makes the exit status 1: error, warning or info")
 	fs.StringSliceVar(&o.enable, "enable", nil, "run only these rules (comma-separated)")
 	fs.StringSliceVar(&o.disable, "disable", nil, "do not report these rules (comma-separated)")
+	fs.StringVar(&o.configFile, "config", "", "read this repository configuration instead of the nearest "+config.FileName)
+	fs.BoolVar(&o.noConfig, "no-config", false, "read no "+config.FileName)
 }
 
 // check validates the flags before any work is done, so bad usage exits
@@ -31,31 +44,42 @@ func (o *outputFlags) check() (report.Severity, report.Selection, error) {
 	if err != nil {
 		return 0, report.Selection{}, fmt.Errorf("--fail-on: %w", err)
 	}
-	switch o.format {
-	case "text", "json":
-	default:
-		return 0, report.Selection{}, fmt.Errorf("--format: unknown format %q (want text or json)", o.format)
+	if !slices.Contains(report.Formats, o.format) {
+		return 0, report.Selection{}, fmt.Errorf("--format: unknown format %q (want %s)", o.format, strings.Join(report.Formats, ", "))
 	}
 	sel, err := report.NewSelection(allRules(), o.enable, o.disable)
 	return failOn, sel, err
 }
 
 // emit filters, sorts and prints a result and returns the exit status.
+// The status is the same in every format: a SARIF upload step that must
+// not fail the job says so itself (`|| true`, or --fail-on).
 func (o *outputFlags) emit(e *env, res report.Result, failOn report.Severity, sel report.Selection) int {
 	sel.Filter(&res)
+	report.OverrideSeverity(&res, o.severity)
+	report.ExcludePaths(&res, e.cwd, o.exclusions)
 	res.Normalize(e.cwd)
-	var err error
-	switch o.format {
-	case "json":
-		err = report.WriteJSON(e.stdout, res)
-	default:
-		err = report.WriteText(e.stdout, res)
+	var opts report.SARIFOptions
+	if o.format == "sarif" || o.format == "github" {
+		// Code scanning and annotations resolve paths from the
+		// repository root, wherever wscheck ran.
+		root := config.RepoRoot(e.cwd)
+		report.Relocate(&res, e.cwd, root)
+		opts = report.SARIFOptions{Rules: allRules(), Version: version(), ContentKey: report.SourceLineKeys(root)}
 	}
-	if err != nil {
+	if err := report.Write(e.stdout, o.format, res, opts); err != nil {
 		fmt.Fprintf(e.stderr, "wscheck: writing report: %v\n", err)
 		return report.ExitBroken
 	}
 	return res.ExitCode(failOn)
+}
+
+// version is the module version wscheck was built at, if known.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return ""
 }
 
 // parseFlags parses args and reports usage errors the same way everywhere.

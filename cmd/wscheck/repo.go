@@ -18,6 +18,9 @@ func runRepo(args []string, e *env) int {
 	if !parseFlags(fs, args, e) {
 		return report.ExitBroken
 	}
+	if _, err := applyConfig(fs, e, &out, &nf); err != nil {
+		return usageError(e, "", err)
+	}
 	failOn, sel, err := out.check()
 	if err != nil {
 		return usageError(e, "", err)
