@@ -25,8 +25,13 @@ type received struct {
 	Err                                      string // the library's reason for refusing; "" if it upgraded
 }
 
+// request is the part of the request the rules are about.
+func (r received) request() string {
+	return fmt.Sprintf("%s Host=%q Origin=%q Upgrade=%q Connection=%q", r.Proto, r.Host, r.Origin, r.Upgrade, r.Connection)
+}
+
 func (r received) String() string {
-	s := fmt.Sprintf("%s Host=%q Origin=%q Upgrade=%q Connection=%q", r.Proto, r.Host, r.Origin, r.Upgrade, r.Connection)
+	s := r.request()
 	if r.Err != "" {
 		s += " refused: " + r.Err
 	} else {

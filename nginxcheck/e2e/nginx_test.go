@@ -140,11 +140,19 @@ func (b *nginxBin) check(dir, conf string) error {
 		return fmt.Errorf("nginx -t did not finish in %v", nginxTestTimeout)
 	}
 	if err != nil {
-		msg := strings.TrimSpace(string(out))
-		if log, rerr := os.ReadFile(filepath.Join(dir, "error.log")); rerr == nil && !strings.Contains(msg, "[emerg]") {
-			msg += "\n" + strings.TrimSpace(string(log))
+		// Keep nginx's reasons, not the "test failed" line naming a temp path.
+		var reasons []string
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if !strings.Contains(l, "test failed") {
+				reasons = append(reasons, strings.TrimPrefix(l, "nginx: "))
+			}
 		}
-		return &configError{output: msg}
+		if len(reasons) == 0 {
+			if log, rerr := os.ReadFile(filepath.Join(dir, "error.log")); rerr == nil {
+				reasons = append(reasons, strings.TrimSpace(string(log)))
+			}
+		}
+		return &configError{output: strings.Join(reasons, "; ")}
 	}
 	return nil
 }
