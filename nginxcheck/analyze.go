@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
@@ -16,25 +17,32 @@ import (
 // suppressions and duplicates are settled once over all of them.
 type analysis struct {
 	opts     Options
+	src      load.Source
 	loader   *load.Loader
 	findings []report.Finding
 	errors   []report.FileError
 	files    map[*load.File]bool
 }
 
-func newAnalysis(src load.Source, opts Options, fallbackRoot string) *analysis {
-	lo := load.Options{Prefix: opts.Prefix, FallbackRoot: fallbackRoot}
-	for _, m := range opts.PathMap {
+func newAnalysis(src load.Source, opts Options) *analysis {
+	return &analysis{opts: opts, src: src, files: map[*load.File]bool{}}
+}
+
+// within sets up the loader for one path argument: a fragment's guessed
+// prefix may climb up to fallbackRoot, never above what the user named.
+func (a *analysis) within(fallbackRoot string) {
+	lo := load.Options{Prefix: a.opts.Prefix, FallbackRoot: fallbackRoot}
+	for _, m := range a.opts.PathMap {
 		lo.PathMap = append(lo.PathMap, load.PathMapping{From: m.From, To: m.To})
 	}
-	return &analysis{opts: opts, loader: load.NewLoader(src, lo), files: map[*load.File]bool{}}
+	a.loader = load.NewLoader(a.src, lo)
 }
 
 // Analyze loads every path (a file, or a directory to search for configs)
 // and runs every rule. A broken file is an error of its own and never hides
 // the findings of the others.
 func Analyze(paths []string, opts Options) report.Result {
-	a := newAnalysis(load.OS{}, opts, ".")
+	a := newAnalysis(load.OS{}, opts)
 	for _, p := range paths {
 		p = filepath.Clean(p)
 		st, err := os.Stat(p)
@@ -42,8 +50,10 @@ func Analyze(paths []string, opts Options) report.Result {
 		case err != nil:
 			a.errors = append(a.errors, report.FileError{File: p, Message: readErr(err)})
 		case st.IsDir():
+			a.within(p)
 			a.analyzeDir(p)
 		default:
+			a.within(filepath.Dir(p))
 			a.addTree(a.loader.Load(p))
 		}
 	}
@@ -57,7 +67,8 @@ func AnalyzeDump(r io.Reader, opts Options) report.Result {
 	if err != nil {
 		return report.Result{Errors: []report.FileError{{File: "-", Message: err.Error()}}}
 	}
-	a := newAnalysis(d, opts, "")
+	a := newAnalysis(d, opts)
+	a.within("")
 	a.addTree(a.loader.Load(d.Order[0]))
 	return a.finish()
 }
@@ -118,6 +129,7 @@ func (a *analysis) analyzeDir(dir string) {
 			continue
 		}
 		a.addTree(trees[f])
+		reached[f] = true
 		for _, inc := range trees[f].Files {
 			reached[inc.Path] = true
 		}
@@ -152,10 +164,16 @@ func discover(dir string, opts Options) []string {
 			return nil
 		}
 		name := d.Name()
+		abs, _ := filepath.Abs(p)
+		abs = filepath.ToSlash(abs)
+		excluded := slices.ContainsFunc(opts.Exclude, func(g string) bool { return report.MatchPath(g, abs) })
 		if d.IsDir() {
-			if p != dir && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor") {
+			if p != dir && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor" || excluded) {
 				return filepath.SkipDir
 			}
+			return nil
+		}
+		if excluded || (len(opts.Include) > 0 && !slices.ContainsFunc(opts.Include, func(g string) bool { return report.MatchPath(g, abs) })) {
 			return nil
 		}
 		if !d.Type().IsRegular() {

@@ -27,7 +27,10 @@ out to the outer level.`,
 		}
 		var dropped []string
 		for _, h := range ws.outer.list {
-			if (h.name == "upgrade" || h.name == "connection") && h.value != "" {
+			if h.name == "host" && len(ws.headers.get("host")) > 0 {
+				continue
+			}
+			if (h.name == "upgrade" || h.name == "connection" || h.name == "host") && h.value != "" {
 				dropped = append(dropped, fmt.Sprintf("%s (%s:%d)", headerTitle(h.name), h.Node.File.Path, h.Node.Line))
 			}
 		}

@@ -17,7 +17,7 @@ default CheckOrigin, many frameworks) refuse the handshake with 403.`,
 		Fix: `Add "proxy_set_header Host $host;" (or $http_host to keep a non-default port).`,
 	},
 	onLocation: func(p *pass, ws *wsLocation) {
-		if ws.headers.unknown {
+		if ws.headers.unknown || ws.outer != nil { // dropped-inherited-headers names Host too
 			return
 		}
 		for _, h := range ws.headers.get("host") {

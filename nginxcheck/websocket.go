@@ -159,8 +159,11 @@ func upgradeHeader(hs headerSet) header {
 }
 
 func headerTitle(name string) string {
-	if name == "upgrade" {
+	switch name {
+	case "upgrade":
 		return "Upgrade"
+	case "host":
+		return "Host"
 	}
 	return "Connection"
 }

@@ -3,6 +3,8 @@ package e2e
 import (
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -31,6 +33,8 @@ type directive struct {
 	block     []*directive
 	hasBlock  bool
 	line, end int // first line, and the line of the closing brace or ';'
+	open      int // for a block: the offset just after its '{'
+	stop      int // the offset just after its ';' or '}'
 }
 
 // parsed is a fixture's source and its directive tree.
@@ -131,8 +135,10 @@ func parseConf(src string) (*parsed, error) {
 			switch specials[pos] {
 			case ';':
 				d.end = toks[pos].line
+				d.stop = toks[pos].end
 				pos++
 			case '{':
+				d.open = toks[pos].end
 				pos++
 				d.hasBlock = true
 				inner, err := parse(depth + 1)
@@ -144,6 +150,7 @@ func parseConf(src string) (*parsed, error) {
 				}
 				d.block = inner
 				d.end = toks[pos].line
+				d.stop = toks[pos].end
 				pos++
 			default:
 				return nil, fmt.Errorf("line %d: unexpected \"}\"", toks[pos].line)
@@ -187,7 +194,9 @@ func (t target) String() string { return fmt.Sprintf("location %s (line %d)", t.
 // site is a fixture ready to run, once ports and a backend are chosen.
 type site struct {
 	p         *parsed
-	listens   []string // distinct listen addresses, in order of appearance
+	http      *directive // a complete nginx.conf's http block; nil for a fragment
+	events    bool       // a complete nginx.conf has its own events block
+	listens   []string   // distinct listen addresses, in order of appearance
 	targets   []target
 	upstreams map[string]bool
 	// edits rewrite single tokens; the key is the token start.
@@ -200,19 +209,30 @@ func prepareSite(src string) (*site, error) {
 		return nil, err
 	}
 	s := &site{p: p, upstreams: map[string]bool{}}
+	// A fixture is an http-context fragment, or a whole nginx.conf when
+	// the rule is about the whole file (a map nowhere defined).
 	for _, d := range p.top {
 		switch d.name.text {
-		case "server", "map", "upstream", "geo", "split_clients":
-		case "http", "events":
-			return nil, fmt.Errorf("line %d: a fixture is an http-context fragment; %s {} is added by the test", d.line, d.name.text)
+		case "http":
+			s.http = d
+		case "events":
+			s.events = true
+		case "server", "upstream":
+			if s.http != nil {
+				return nil, fmt.Errorf("line %d: %s outside http {} in a complete config", d.line, d.name.text)
+			}
 		}
-		if d.name.text == "upstream" && len(d.args) == 1 {
-			s.upstreams[d.args[0].text] = true
-		}
+	}
+	if s.events && s.http == nil {
+		return nil, fmt.Errorf("events {} without http {}")
 	}
 	var problems []string
 	walk(p.top, nil, func(d *directive, parents []*directive) {
 		switch d.name.text {
+		case "upstream":
+			if len(d.args) == 1 {
+				s.upstreams[d.args[0].text] = true
+			}
 		case "listen":
 			if len(d.args) == 0 {
 				problems = append(problems, fmt.Sprintf("line %d: listen without address", d.line))
@@ -362,10 +382,12 @@ func locationPath(args []token) (string, bool) {
 	return "", false
 }
 
-// render produces the fixture text with listens on the given loopback
-// ports and every proxy target on backend (host:port), and with every
-// proxy timeout passed through scale (nil: unchanged).
-func (s *site) render(ports map[string]int, backend string, scale func(time.Duration) time.Duration) (string, error) {
+// render produces a complete nginx.conf: the fixture with listens on the
+// given loopback ports, every proxy target on backend (host:port), every
+// proxy timeout passed through scale (nil: unchanged), and prelude at the
+// top of http {}. An absolute include of a file this host lacks (a
+// deployment file such as Certbot's) is left out; notes say which.
+func (s *site) render(ports map[string]int, backend string, scale func(time.Duration) time.Duration, prelude string) (conf string, notes []string, err error) {
 	type edit struct {
 		start, end int
 		text       string
@@ -413,6 +435,14 @@ func (s *site) render(ports map[string]int, backend string, scale func(time.Dura
 			if up := enclosing(parents, "upstream"); up != nil && len(d.args) > 0 {
 				edits = append(edits, edit{d.args[0].start, d.args[0].end, backend})
 			}
+		case "include":
+			if len(d.args) != 1 || !filepath.IsAbs(d.args[0].text) {
+				return // relative: resolved in the temp dir, where siblings are copied
+			}
+			if _, err := os.Stat(d.args[0].text); err != nil {
+				edits = append(edits, edit{d.name.start, d.stop, "# (e2e: left out, not on this host) include " + d.args[0].text + ";\n"})
+				notes = append(notes, fmt.Sprintf("line %d: include %s left out: not on this host", d.line, d.args[0].text))
+			}
 		case "proxy_read_timeout", "proxy_send_timeout":
 			if scale == nil || len(d.args) != 1 {
 				return
@@ -426,14 +456,23 @@ func (s *site) render(ports map[string]int, backend string, scale func(time.Dura
 		}
 	})
 	if len(problems) > 0 {
-		return "", fmt.Errorf("%s", strings.Join(problems, "; "))
+		return "", nil, fmt.Errorf("%s", strings.Join(problems, "; "))
 	}
-	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	if s.http != nil {
+		edits = append(edits, edit{s.http.open, s.http.open, "\n" + prelude})
+	}
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
 	out := s.p.src
 	for _, e := range edits {
 		out = out[:e.start] + e.text + out[e.end:]
 	}
-	return out, nil
+	switch {
+	case s.http == nil:
+		out = "events {}\nhttp {\n" + prelude + "# ---- fixture ----\n" + out + "\n# ---- end of fixture ----\n}\n"
+	case !s.events:
+		out = "events {}\n" + out
+	}
+	return "# generated by the wscheck e2e test\n" + out, notes, nil
 }
 
 func isLoopbackTarget(hostport string) bool {

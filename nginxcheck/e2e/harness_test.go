@@ -142,9 +142,12 @@ server { listen 80; location /chat/ { if ($x) { proxy_pass http://localhost:9001
 	if strings.Join(got, ";") != strings.Join(want, ";") {
 		t.Errorf("targets = %q, want %q", got, want)
 	}
-	out, err := s.render(map[string]int{"8080": 1111, "80": 2222}, "127.0.0.1:3333", func(d time.Duration) time.Duration { return d / 10 })
+	out, notes, err := s.render(map[string]int{"8080": 1111, "80": 2222}, "127.0.0.1:3333", func(d time.Duration) time.Duration { return d / 10 }, "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(notes) != 0 {
+		t.Errorf("notes for a fragment without includes: %q", notes)
 	}
 	for _, w := range []string{"server 127.0.0.1:3333;", "listen 127.0.0.1:1111;", "listen 127.0.0.1:2222;",
 		"proxy_pass http://app;", "proxy_pass http://127.0.0.1:3333/inner;", "proxy_pass http://127.0.0.1:3333;", "proxy_read_timeout 540000ms;"} {
@@ -156,12 +159,26 @@ server { listen 80; location /chat/ { if ($x) { proxy_pass http://localhost:9001
 		t.Fatal(err)
 	}
 	if s, _ := prepareSite("server { listen 8080; location / { proxy_pass http://example.com; } }"); s != nil {
-		if _, err := s.render(map[string]int{"8080": 1}, "127.0.0.1:2", nil); err == nil {
+		if _, _, err := s.render(map[string]int{"8080": 1}, "127.0.0.1:2", nil, ""); err == nil {
 			t.Error("a non-loopback proxy target was not refused")
 		}
 	}
-	if _, err := prepareSite("http { server { listen 8080; } }"); err == nil {
-		t.Error("an http {} block was accepted as a fixture")
+	// A complete nginx.conf gets the prelude inside its http {} and an
+	// events {} if it has none; a missing absolute include is left out.
+	whole, err := prepareSite("http {\n    server { listen 8080; location / { proxy_pass http://127.0.0.1:9001; include /nonexistent/e2e.conf; } }\n}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, notes, err = whole.render(map[string]int{"8080": 1}, "127.0.0.1:2", nil, "PRELUDE;\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "events {}\nhttp {\nPRELUDE;\n\n    server") || strings.Count(out, "http {") != 1 ||
+		strings.Contains(out, "\tinclude /nonexistent") || !strings.Contains(out, "# (e2e: left out, not on this host) include /nonexistent/e2e.conf;") || len(notes) != 1 {
+		t.Errorf("complete config rendered as:\n%s\nnotes %q", out, notes)
+	}
+	if _, err := prepareSite("events {}\nserver { listen 8080; }"); err == nil {
+		t.Error("events {} without http {} was accepted")
 	}
 }
 

@@ -56,6 +56,7 @@ type deployment struct {
 	backend *backend
 	ports   map[string]int
 	nginx   *nginxProc
+	notes   []string // what the e2e changed beyond ports and targets
 }
 
 func (d *deployment) port(t target) int { return d.ports[t.listen] }
@@ -81,18 +82,21 @@ func deploy(t *testing.T, bin *nginxBin, fx *fixture, newBackend func(*testing.T
 			ports[l] = ps[i]
 			portList = append(portList, ps[i])
 		}
-		body, err := fx.site.render(ports, be.addr, scale)
+		conf, notes, err := fx.site.render(ports, be.addr, scale, bin.prelude(dir, extraHTTP))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", fx, err)
 		}
-		p, err := bin.start(t, dir, bin.wrap(dir, body, extraHTTP), portList)
+		for _, n := range notes {
+			t.Logf("%s: %s", fx, n)
+		}
+		p, err := bin.start(t, dir, conf, portList)
 		if errors.Is(err, errAddrInUse) && attempt < 3 {
 			continue // another process took a port between reserve and bind
 		}
 		if err != nil {
 			return nil, err
 		}
-		return &deployment{fx: fx, backend: be, ports: ports, nginx: p}, nil
+		return &deployment{fx: fx, backend: be, ports: ports, nginx: p, notes: notes}, nil
 	}
 }
 

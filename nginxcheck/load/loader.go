@@ -121,8 +121,10 @@ type Loader struct {
 }
 
 type parsed struct {
-	file *File
-	err  error
+	stmts    []*statement
+	comments map[int]Comment
+	lines    int
+	err      error
 }
 
 // NewLoader returns a loader over src.
@@ -140,20 +142,27 @@ type Tree struct {
 	Unresolved []*Node
 }
 
-// Parse reads and parses one file (cached).
+// Parse reads and parses one file: the source is read and parsed once per
+// loader, but every call builds fresh nodes, because what an include
+// resolves to depends on the tree's prefix.
 func (l *Loader) Parse(name string) (*File, error) {
-	if p, ok := l.files[name]; ok {
-		return p.file, p.err
+	p, ok := l.files[name]
+	if !ok {
+		p = l.parse(name)
+		l.files[name] = p
 	}
-	f, err := l.parse(name)
-	l.files[name] = &parsed{f, err}
-	return f, err
+	if p.err != nil {
+		return nil, p.err
+	}
+	f := &File{Path: name, Comments: p.comments, Lines: p.lines}
+	f.Nodes = convert(p.stmts, f)
+	return f, nil
 }
 
-func (l *Loader) parse(name string) (*File, error) {
+func (l *Loader) parse(name string) *parsed {
 	src, err := l.src.ReadFile(name)
 	if err != nil {
-		return nil, &Error{File: name, Msg: readError(err)}
+		return &parsed{err: &Error{File: name, Msg: readError(err)}}
 	}
 	stmts, sc, err := scan(src)
 	if err == nil {
@@ -166,17 +175,15 @@ func (l *Loader) parse(name string) (*File, error) {
 	if err != nil {
 		var se *SyntaxError
 		if !errors.As(err, &se) {
-			return nil, &Error{File: name, Line: 1, Col: 1, Msg: err.Error()}
+			return &parsed{err: &Error{File: name, Line: 1, Col: 1, Msg: err.Error()}}
 		}
 		msg := se.Msg
 		if IsTemplate(string(src)) || strings.Contains(msg, `unknown directive "${`) || strings.Contains(msg, `unknown directive "%`) {
 			msg = "skipped: template syntax (placeholders that are not nginx syntax; lint the rendered config): " + msg
 		}
-		return nil, &Error{File: name, Line: se.Line, Col: se.Col, Msg: msg}
+		return &parsed{err: &Error{File: name, Line: se.Line, Col: se.Col, Msg: msg}}
 	}
-	f := &File{Path: name, Comments: sc.comments, Lines: sc.line}
-	f.Nodes = convert(stmts, f)
-	return f, nil
+	return &parsed{stmts: stmts, comments: sc.comments, lines: sc.line}
 }
 
 func readError(err error) string {
@@ -214,7 +221,7 @@ func (l *Loader) Load(root string) *Tree {
 	if prefix == "" {
 		prefix = filepath.Dir(root)
 	}
-	r := &resolver{l: l, t: t, prefix: prefix, seen: map[string]bool{root: true}}
+	r := &resolver{l: l, t: t, prefix: prefix, seen: map[string]bool{root: true}, files: map[string]*File{root: f}}
 	t.Files = append(t.Files, f)
 	r.nodes(f.Nodes, []string{root})
 	return t
@@ -233,6 +240,7 @@ type resolver struct {
 	t      *Tree
 	prefix string
 	seen   map[string]bool
+	files  map[string]*File // this tree's nodes per file
 }
 
 func (r *resolver) nodes(nodes []*Node, stack []string) {
@@ -244,8 +252,8 @@ func (r *resolver) nodes(nodes []*Node, stack []string) {
 	}
 }
 
-// include resolves one include directive. Nodes of a shared file are
-// shared, so the result is computed once per directive node.
+// include resolves one include directive; a node included twice in the
+// same tree (a shared snippet) keeps its first resolution.
 func (r *resolver) include(n *Node, stack []string) {
 	if len(n.Args) != 1 {
 		r.t.Errors = append(r.t.Errors, &Error{n.File.Path, n.Line, n.Col, `invalid number of arguments in "include" directive`})
@@ -254,12 +262,17 @@ func (r *resolver) include(n *Node, stack []string) {
 	if n.Include == nil {
 		n.Include = r.resolve(n)
 	}
-	for _, f := range n.Include.Files {
-		if i := slices.Index(stack, f.Path); i >= 0 {
+	// A cyclic include is reported and cut out of the tree, so that every
+	// walk over the tree terminates.
+	n.Include.Files = slices.DeleteFunc(n.Include.Files, func(f *File) bool {
+		i := slices.Index(stack, f.Path)
+		if i >= 0 {
 			chain := append(slices.Clone(stack[i:]), f.Path)
 			r.t.Errors = append(r.t.Errors, &Error{n.File.Path, n.Line, n.Col, "include cycle: " + strings.Join(chain, " -> ")})
-			continue
 		}
+		return i >= 0
+	})
+	for _, f := range n.Include.Files {
 		if !r.seen[f.Path] {
 			r.seen[f.Path] = true
 			r.t.Files = append(r.t.Files, f)
@@ -340,6 +353,10 @@ func (r *resolver) exists(name string) bool {
 }
 
 func (r *resolver) add(inc *Include, n *Node, name string) {
+	if f, ok := r.files[name]; ok {
+		inc.Files = append(inc.Files, f)
+		return
+	}
 	f, err := r.l.Parse(name)
 	if err != nil {
 		r.t.Errors = append(r.t.Errors, asError(err, name))
@@ -347,6 +364,7 @@ func (r *resolver) add(inc *Include, n *Node, name string) {
 		inc.Unknown = true
 		return
 	}
+	r.files[name] = f
 	inc.Files = append(inc.Files, f)
 }
 
