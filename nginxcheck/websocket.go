@@ -21,7 +21,7 @@ type wsLocation struct {
 // wellKnownEndpoint matches the last path segments WebSocket servers use.
 // Generic words (stream, events, live) are left out: they are as often
 // Server-Sent Events or plain HTTP.
-var wellKnownEndpoint = regexp.MustCompile(`(?i)(^|/)(ws|wss|websocket|websockets|socket|socket\.io|engine\.io|sockjs|sockjs-node|cable|_stcore/stream|api/websocket|xmpp-websocket|api/live|websockify|signalr|hubs?|[a-z0-9_-]*hub|webpack-hmr|_next/webpack-hmr|vite-hmr|hmr|mqtt|graphql-ws|subscriptions-ws)$`)
+var wellKnownEndpoint = regexp.MustCompile(`(?i)(^|/)(ws|wss|websocket|websockets|socket|socket\.io|engine\.io|sockjs|sockjs-node|cable|_stcore/stream|api/websocket|xmpp-websocket|api/live|websockify|signalr|hubs?|webpack-hmr|_next/webpack-hmr|vite-hmr|hmr|mqtt|graphql-ws|subscriptions-ws)$`)
 
 // endpointOf reduces a location match to a comparable path: regex anchors
 // and trailing slashes stripped, simple alternations left to the caller.
@@ -41,9 +41,16 @@ func endpointCandidates(path string) []string {
 	return []string{strings.TrimRight(strings.TrimSuffix(p, ".*"), "/")}
 }
 
+// signalRHub matches SignalR's hub naming convention (/chatHub) and not
+// words that merely end in "hub" (/oauthgithub).
+var signalRHub = regexp.MustCompile(`(^|/)([a-z][A-Za-z0-9]*Hub)$`)
+
 func isWellKnownEndpoint(path string) (string, bool) {
 	for _, c := range endpointCandidates(path) {
 		if m := wellKnownEndpoint.FindStringSubmatch(c); m != nil {
+			return m[2], true
+		}
+		if m := signalRHub.FindStringSubmatch(c); m != nil {
 			return m[2], true
 		}
 	}
