@@ -35,8 +35,10 @@ func applyConfig(fs *pflag.FlagSet, e *env, out *outputFlags, nf *nginxFlags) (*
 		}
 		path = found
 	}
+	// Errors name the file as the user would (../.wscheck.yaml from a
+	// subdirectory).
 	display := path
-	if rel, err := filepath.Rel(e.cwd, path); err == nil && filepath.IsLocal(rel) {
+	if rel, err := filepath.Rel(e.cwd, path); err == nil {
 		display = rel
 	}
 	cfg, err := config.Load(path, display, allRules())
