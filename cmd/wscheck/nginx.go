@@ -20,6 +20,8 @@ type nginxFlags struct {
 	// include and exclude steer the directory walk; only .wscheck.yaml
 	// sets them (see applyConfig).
 	include, exclude []string
+	// tree: judge the PATH files inside the config tree under this directory.
+	tree string
 }
 
 func (n *nginxFlags) register(fs *pflag.FlagSet) {
@@ -27,6 +29,7 @@ func (n *nginxFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&n.prefix, "prefix", "", "directory relative includes resolve against (nginx's conf prefix; default: the directory of each root file)")
 	fs.StringArrayVar(&n.pathMap, "path-map", nil, "FROM=TO: read absolute include paths under FROM from TO instead (repeatable), e.g. /etc/nginx=deploy/nginx")
 	fs.BoolVar(&n.strictIncludes, "strict-includes", false, "treat includes that name no readable file as errors (exit 2)")
+	fs.StringVar(&n.tree, "tree", "", "judge the PATH files in the context of the config tree under DIR and report only what lies in them (for pre-commit)")
 }
 
 func (n *nginxFlags) options() (nginxcheck.Options, error) {
@@ -72,6 +75,10 @@ func runNginx(args []string, e *env) int {
 		return usageError(e, "nginx", errors.New("want at least one PATH (a file, a directory, or - for `nginx -T` on standard input)"))
 	}
 	var res report.Result
+	if nf.tree != "" {
+		res = nginxcheck.AnalyzeInTree(nf.tree, fs.Args(), opts)
+		return out.emit(e, res, failOn, sel)
+	}
 	for _, p := range fs.Args() {
 		if p == "-" {
 			res.Merge(nginxcheck.AnalyzeDump(e.stdin, opts))
