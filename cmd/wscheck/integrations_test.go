@@ -57,11 +57,13 @@ const brokenWS = `http {
 }
 `
 
+// sarifSchema is the shared SARIF 2.1.0 schema, which lives beside the
+// clone (<repo>/../shared/schemas); absolute, so tests may t.Chdir.
+var sarifSchema, _ = filepath.Abs(filepath.Join("..", "..", "..", "shared", "schemas", "sarif-2.1.0.json"))
+
 func validateSARIFFile(t *testing.T, data []byte) {
 	t.Helper()
-	// The schema lives beside the clone: <repo>/../shared/schemas.
-	path := filepath.Join("..", "..", "..", "shared", "schemas", "sarif-2.1.0.json")
-	sch, err := jsonschema.NewCompiler().Compile(path)
+	sch, err := jsonschema.NewCompiler().Compile(sarifSchema)
 	if err != nil {
 		t.Fatalf("SARIF schema (CI keeps shared/ beside the clone): %v", err)
 	}
