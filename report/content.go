@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,16 +34,9 @@ func SourceLineKeys(root string) func(Finding) string {
 }
 
 func readLines(name string) []string {
-	fh, err := os.Open(name)
+	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil
 	}
-	defer fh.Close()
-	var lines []string
-	sc := bufio.NewScanner(fh)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
-	return lines
+	return strings.Split(string(data), "\n")
 }

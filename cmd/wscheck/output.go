@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"slices"
@@ -86,7 +87,7 @@ func version() string {
 func parseFlags(fs *pflag.FlagSet, args []string, e *env) bool {
 	fs.SetOutput(e.stderr)
 	if err := fs.Parse(args); err != nil {
-		if err != pflag.ErrHelp {
+		if !errors.Is(err, pflag.ErrHelp) {
 			fmt.Fprintf(e.stderr, "wscheck %s: %v\n", fs.Name(), err)
 		}
 		return false
