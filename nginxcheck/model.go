@@ -13,15 +13,17 @@ type level struct {
 	node   *load.Node // nil for a context a fragment implies
 	parent *level
 	dirs   []load.Spliced
+	byName map[string][]load.Spliced // dirs indexed once: http levels hold thousands
 	// unknown: an include at this level named no readable file, so any
 	// directive it could hold is unknown here.
 	unknown bool
 }
 
 func newLevel(kind string, node *load.Node, parent *level, children []*load.Node) *level {
-	l := &level{kind: kind, node: node, parent: parent}
+	l := &level{kind: kind, node: node, parent: parent, byName: map[string][]load.Spliced{}}
 	for _, s := range load.Expand(children) {
 		l.dirs = append(l.dirs, s)
+		l.byName[s.Node.Name] = append(l.byName[s.Node.Name], s)
 		if s.Node.Include != nil && s.Node.Include.Unknown {
 			l.unknown = true
 		}
@@ -31,13 +33,7 @@ func newLevel(kind string, node *load.Node, parent *level, children []*load.Node
 
 // own returns this level's directives of a name, in order.
 func (l *level) own(name string) []load.Spliced {
-	var out []load.Spliced
-	for _, s := range l.dirs {
-		if s.Node.Name == name {
-			out = append(out, s)
-		}
-	}
-	return out
+	return l.byName[name]
 }
 
 // header is one proxy_set_header entry.
