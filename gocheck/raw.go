@@ -1,0 +1,178 @@
+package gocheck
+
+import (
+	"fmt"
+	"go/ast"
+	"go/build/constraint"
+	"go/token"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// rawSite is a Sec-WebSocket-Key written into a handshake by hand.
+type rawSite struct {
+	at    ast.Node
+	value string // the constant key, if it is one
+	known bool
+}
+
+// checkRaw finds handshakes built without a library in one function: an
+// http.Header or a string literal that carries Upgrade: websocket and a
+// Sec-WebSocket-Key of the caller's making.
+func (c *checker) checkRaw(fn inspector.Cursor) {
+	var sites []rawSite
+	upgrade := false
+	note := func(key string, at ast.Node, value ast.Expr) {
+		switch {
+		case strings.EqualFold(key, "Sec-WebSocket-Key"):
+			s := rawSite{at: at}
+			if value != nil {
+				s.value, s.known = c.constString(value)
+			}
+			sites = append(sites, s)
+		case strings.EqualFold(key, "Upgrade") && value != nil:
+			if v, ok := c.constString(value); ok && strings.EqualFold(strings.TrimSpace(v), "websocket") {
+				upgrade = true
+			}
+		}
+	}
+	for cur := range fn.Preorder((*ast.CallExpr)(nil), (*ast.AssignStmt)(nil), (*ast.BasicLit)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.CallExpr:
+			fn := c.callee(n)
+			if fn == nil || len(n.Args) != 2 {
+				continue
+			}
+			if name := fn.FullName(); name == "(net/http.Header).Set" || name == "(net/http.Header).Add" {
+				if key, ok := c.constString(n.Args[0]); ok {
+					note(key, n, n.Args[1])
+				}
+			}
+		case *ast.AssignStmt:
+			if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
+				continue
+			}
+			ix, ok := n.Lhs[0].(*ast.IndexExpr)
+			if !ok || typeName(c.pass.TypesInfo.TypeOf(ix.X)) != "net/http.Header" {
+				continue
+			}
+			if key, ok := c.constString(ix.Index); ok {
+				note(key, n, singleValue(n.Rhs[0]))
+			}
+		case *ast.BasicLit:
+			if n.Kind != token.STRING {
+				continue
+			}
+			s, ok := c.constString(n)
+			if !ok {
+				continue
+			}
+			lower := strings.ToLower(s)
+			if strings.Contains(lower, "upgrade: websocket") {
+				upgrade = true
+			}
+			if i := strings.Index(lower, "sec-websocket-key:"); i >= 0 {
+				site := rawSite{at: n}
+				v := s[i+len("sec-websocket-key:"):]
+				if j := strings.IndexAny(v, "\r\n"); j >= 0 {
+					v = v[:j]
+				}
+				if v = strings.TrimSpace(v); v != "" && !strings.Contains(v, "%") {
+					site.value, site.known = v, true
+				}
+				sites = append(sites, site)
+			}
+		}
+	}
+	if !upgrade {
+		return
+	}
+	for _, s := range sites {
+		if c.reported[s.at.Pos()] {
+			continue
+		}
+		c.report(ruleHandKey, s.at, rawMessage(s))
+	}
+}
+
+func rawMessage(s rawSite) string {
+	const fix = "dial with a websocket client library, which generates a fresh key and verifies the answer"
+	if !s.known {
+		return "hand-built websocket handshake sets its own Sec-WebSocket-Key: nothing checks the server's Sec-WebSocket-Accept against it, so a proxy that never upgraded goes unnoticed; " + fix
+	}
+	sample := ""
+	if s.value == rfcSampleKey {
+		sample = " (the RFC 6455 sample nonce)"
+	}
+	return fmt.Sprintf("hand-built websocket handshake with constant Sec-WebSocket-Key %q%s: every handshake is identical, so a cached or replayed upgrade response passes the Sec-WebSocket-Accept check; %s", s.value, sample, fix)
+}
+
+// browserOnly reports whether a file builds only for GOOS=js, where the
+// browser sets Origin itself and forbids setting handshake headers.
+func (c *checker) browserOnly(file *ast.File) bool {
+	if tf := c.pass.Fset.File(file.Pos()); tf != nil {
+		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(tf.Name()), ".go"), "_test")
+		parts := strings.Split(name, "_")
+		n := len(parts)
+		if n > 1 && (parts[n-1] == "js" || (n > 2 && parts[n-2] == "js" && parts[n-1] == "wasm")) {
+			return true
+		}
+	}
+	for _, g := range file.Comments {
+		if g.Pos() >= file.Package {
+			break
+		}
+		for _, cm := range g.List {
+			if !constraint.IsGoBuild(cm.Text) {
+				continue
+			}
+			expr, err := constraint.Parse(cm.Text)
+			if err != nil {
+				return false
+			}
+			return !satisfiableWithoutJS(expr)
+		}
+	}
+	return false
+}
+
+// satisfiableWithoutJS tries every assignment of the expression's other
+// tags with js false.
+func satisfiableWithoutJS(expr constraint.Expr) bool {
+	var tags []string
+	seen := map[string]bool{"js": true}
+	var walk func(constraint.Expr)
+	walk = func(e constraint.Expr) {
+		switch e := e.(type) {
+		case *constraint.TagExpr:
+			if !seen[e.Tag] {
+				seen[e.Tag] = true
+				tags = append(tags, e.Tag)
+			}
+		case *constraint.NotExpr:
+			walk(e.X)
+		case *constraint.AndExpr:
+			walk(e.X)
+			walk(e.Y)
+		case *constraint.OrExpr:
+			walk(e.X)
+			walk(e.Y)
+		}
+	}
+	walk(expr)
+	if len(tags) > 12 {
+		return true // too many to enumerate: assume it also builds elsewhere
+	}
+	for mask := 0; mask < 1<<len(tags); mask++ {
+		on := map[string]bool{}
+		for i, t := range tags {
+			on[t] = mask&(1<<i) != 0
+		}
+		if expr.Eval(func(tag string) bool { return on[tag] }) {
+			return true
+		}
+	}
+	return false
+}
