@@ -6,6 +6,7 @@ require github.com/spf13/pflag v1.0.10
 
 require (
 	github.com/coder/websocket v1.8.15 // indirect
+	github.com/golangci/plugin-module-register v0.1.2 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	github.com/tufanbarisyildirim/gonginx v0.0.0-20260220081509-8e17ce617db3 // indirect
