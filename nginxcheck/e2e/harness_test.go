@@ -194,3 +194,13 @@ func TestParseNginxTime(t *testing.T) {
 		}
 	}
 }
+
+func TestDocNames(t *testing.T) {
+	why := "nginx -t fails with 'unknown \"connection_upgrade\"\nvariable'; a strict backend answers\n426"
+	if !docNames(why, []string{"400", "426"}) || !docNames(why, []string{`unknown "connection_upgrade" variable`}) {
+		t.Error("a wrapped mention was not found")
+	}
+	if docNames(why, []string{"403"}) || docNames(why, []string{""}) || docNames(why, nil) {
+		t.Error("an absent failure counted as named")
+	}
+}

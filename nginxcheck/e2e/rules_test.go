@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -217,7 +218,13 @@ func proveHandshakeBreaks(t *testing.T, p *prover) {
 	} else {
 		_, wanted := p.bad.targets()
 		var broken, fine []string
+		var codes []string // the failing statuses a browser saw
 		for _, row := range results {
+			for _, r := range row {
+				if !r.out.OK() && r.out.Status != 0 {
+					codes = append(codes, strconv.Itoa(r.out.Status))
+				}
+			}
 			ok := true
 			for _, r := range row {
 				ok = ok && r.out.OK()
@@ -239,9 +246,32 @@ func proveHandshakeBreaks(t *testing.T, p *prover) {
 			t.Errorf("%s: a location its `# want` points into still works on every backend:\n\t%s", p.bad, strings.Join(fine, "\n\t"))
 		default:
 			t.Logf("%s breaks:\n\t%s", p.bad, strings.Join(broken, "\n\t"))
+			p.requireDocNames(t, codes...)
 		}
 	}
 	p.requireWorks(t, p.good, nil, "")
+}
+
+// requireDocNames: the rule's documentation (`wscheck explain`) names at
+// least one of the observed failures, so that what it promises is what
+// this test saw.
+func (p *prover) requireDocNames(t *testing.T, observed ...string) {
+	t.Helper()
+	if !docNames(p.rule.Why, observed) {
+		t.Errorf("the documentation of %s names none of the observed failures %q; it says:\n%s", p.rule.Name, observed, p.rule.Why)
+	}
+}
+
+// docNames reports whether text mentions one of observed, ignoring how
+// either is wrapped.
+func docNames(text string, observed []string) bool {
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for _, o := range observed {
+		if o = norm(o); o != "" && strings.Contains(norm(text), o) {
+			return true
+		}
+	}
+	return false
 }
 
 // proveNginxRefuses: the bad config does not even start.
@@ -257,6 +287,11 @@ func proveNginxRefuses(t *testing.T, p *prover) {
 	} else {
 		p.note(p.bad, "-", "nginx -t: "+ce.output)
 		t.Logf("%s: %v", p.bad, ce)
+		var reasons []string
+		for _, l := range strings.Split(ce.output, "; ") {
+			reasons = append(reasons, strings.TrimSpace(strings.TrimPrefix(l, "[emerg]")))
+		}
+		p.requireDocNames(t, reasons...)
 	}
 	p.requireWorks(t, p.good, nil, "")
 }
@@ -276,6 +311,8 @@ func proveHostNotForwarded(t *testing.T, p *prover) {
 			}
 			if r.out.Status != http.StatusForbidden {
 				t.Errorf("%s: want 403 from gorilla's Origin check: %v", p.bad, r)
+			} else {
+				p.requireDocNames(t, "403")
 			}
 			if r.reached && r.saw.Host == browserHost {
 				t.Errorf("%s: the backend received the browser's Host after all: %v", p.bad, r)
