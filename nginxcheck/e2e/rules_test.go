@@ -39,6 +39,12 @@ func TestRules(t *testing.T) {
 	if len(rules) == 0 {
 		t.Fatal("nginxcheck.Rules() lists no rule: there is nothing to prove")
 	}
+	for name := range proofs {
+		// A renamed rule must not take its proof with it unnoticed.
+		if _, ok := rules.Lookup(name); !ok {
+			t.Errorf("nginxcheck.Rules() has no rule %q, whose proof this test holds", name)
+		}
+	}
 	proveRules(t, bin, rules)
 }
 
