@@ -34,6 +34,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"nginx", "wscheck nginx [flags] PATH...", "analyze nginx configs (files, directories, or - for `nginx -T` output)", runNginx},
+		{"go", "wscheck go [flags] [PACKAGES]", "analyze Go packages (default ./...) for websocket client and server mistakes", runGo},
 		{"rules", "wscheck rules [--format text|markdown]", "list every rule with its severity", runRules},
 		{"explain", "wscheck explain RULE", "print a rule's documentation with a bad and a good example", runExplain},
 		{"config", "wscheck config init [FILE]", "write a commented starter .wscheck.yaml (never overwrites)", runConfig},

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"path/filepath"
+
 	"github.com/spf13/pflag"
 
 	"github.com/wscheck/wscheck/nginxcheck"
@@ -13,8 +15,10 @@ func runRepo(args []string, e *env) int {
 	fs := pflag.NewFlagSet("wscheck", pflag.ContinueOnError)
 	var out outputFlags
 	var nf nginxFlags
+	var gf goFlags
 	out.register(fs)
 	nf.register(fs)
+	gf.register(fs)
 	if !parseFlags(fs, args, e) {
 		return report.ExitBroken
 	}
@@ -29,10 +33,40 @@ func runRepo(args []string, e *env) int {
 	if err != nil {
 		return usageError(e, "", err)
 	}
+	if err := gf.apply(fs); err != nil {
+		return usageError(e, "", err)
+	}
 	paths := fs.Args()
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
 	res := nginxcheck.Analyze(paths, opts)
+	res.Merge(analyzeRepoGo(e, paths, gf.tests))
 	return out.emit(e, res, failOn, sel)
+}
+
+// analyzeRepoGo runs the Go half over every module found under paths
+// (./... in each directory holding a go.mod); a repository without Go
+// code gives an empty result.
+func analyzeRepoGo(e *env, paths []string, tests bool) report.Result {
+	var res report.Result
+	seen := map[string]bool{}
+	for _, p := range paths {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(e.cwd, p)
+		}
+		mods, err := goModules(p)
+		if err != nil {
+			res.Errors = append(res.Errors, report.FileError{File: p, Message: "looking for Go modules: " + err.Error()})
+			continue
+		}
+		for _, m := range mods {
+			if !seen[m] {
+				seen[m] = true
+				// A module without packages (a tools or docs module) is fine here.
+				res.Merge(analyzeGo(m, []string{"./..."}, tests, false))
+			}
+		}
+	}
+	return res
 }

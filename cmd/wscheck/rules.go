@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/wscheck/wscheck/gocheck"
 	"github.com/wscheck/wscheck/nginxcheck"
 	"github.com/wscheck/wscheck/report"
 )
@@ -14,6 +15,7 @@ import (
 func allRules() report.Rules {
 	var rs report.Rules
 	rs = append(rs, nginxcheck.Rules()...)
+	rs = append(rs, gocheck.Rules()...)
 	return rs
 }
 

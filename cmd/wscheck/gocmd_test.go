@@ -1,0 +1,245 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wscheck/wscheck/report"
+)
+
+// rawApp hand-builds a handshake with the RFC sample key (line 9) using
+// only the standard library, so these tests need no module download.
+const rawApp = `package app
+
+import "net/http"
+
+func Handshake() *http.Request {
+	req, _ := http.NewRequest("GET", "http://chat.example.com/ws", nil)
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Connection", "Upgrade")
+	req.Header.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+	return req
+}
+`
+
+const rawAppTest = `package app
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestFake(t *testing.T) {
+	req, _ := http.NewRequest("GET", "http://127.0.0.1/ws", nil)
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAAAA==")
+	_ = req
+}
+`
+
+func goModule(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files["go.mod"] = "module example.com/app\n\ngo 1.26.0\n"
+	writeTree(t, dir, files)
+	return dir
+}
+
+func decodeResult(t *testing.T, stdout string) report.Result {
+	t.Helper()
+	var res report.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("decoding JSON report: %v\n%s", err, stdout)
+	}
+	return res
+}
+
+// where lists findings as file:line rule, the stable part of a report.
+func where(res report.Result) []string {
+	var out []string
+	for _, f := range res.Findings {
+		out = append(out, report.Position(f.File, f.Line, 0)+" "+f.Rule)
+	}
+	return out
+}
+
+func TestGoCommandFindingsAndTests(t *testing.T) {
+	dir := goModule(t, map[string]string{"app.go": rawApp, "app_test.go": rawAppTest})
+
+	out, stderr, code := wsRun(t, dir, "go", "--format", "json")
+	if code != report.ExitFindings {
+		t.Fatalf("exit %d, want 1; stderr: %s", code, stderr)
+	}
+	res := decodeResult(t, out)
+	if got := strings.Join(where(res), "; "); got != "app.go:9 hand-built-key" {
+		t.Errorf("default (no tests): got %q, want only app.go:9 hand-built-key", got)
+	}
+	if len(res.Findings) == 1 && (res.Findings[0].Severity != report.Error || !strings.Contains(res.Findings[0].Message, "RFC 6455 sample nonce")) {
+		t.Errorf("finding = %+v, want an error calling out the RFC sample key", res.Findings[0])
+	}
+
+	out, _, code = wsRun(t, dir, "go", "--format", "json", "--tests", "./...")
+	res = decodeResult(t, out)
+	if got := strings.Join(where(res), "; "); code != 1 || got != "app.go:9 hand-built-key; app_test.go:11 hand-built-key" {
+		t.Errorf("--tests: exit %d, findings %q; want 1 and both files", code, got)
+	}
+
+	// The text format carries the rule and a clickable position.
+	out, _, _ = wsRun(t, dir, "go")
+	if !strings.HasPrefix(out, "app.go:9:2: error: hand-built websocket handshake with constant Sec-WebSocket-Key") || !strings.HasSuffix(out, "(hand-built-key)\n") {
+		t.Errorf("text output = %q", out)
+	}
+}
+
+func TestGoCommandClean(t *testing.T) {
+	dir := goModule(t, map[string]string{"app.go": "package app\n\nfunc Ok() int { return 1 }\n"})
+	out, stderr, code := wsRun(t, dir, "go")
+	if code != report.ExitClean || out != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and no output", code, out, stderr)
+	}
+}
+
+func TestGoCommandLoadErrors(t *testing.T) {
+	dir := goModule(t, map[string]string{
+		"good/good.go": rawApp,
+		"bad/bad.go":   "package bad\n\nfunc F() int {\n\treturn \"not an int\"\n}\n",
+	})
+	out, _, code := wsRun(t, dir, "go", "--format", "json")
+	if code != report.ExitBroken {
+		t.Errorf("exit %d, want 2 for a package that does not type-check", code)
+	}
+	res := decodeResult(t, out)
+	if len(res.Errors) != 1 || res.Errors[0].File != filepath.Join("bad", "bad.go") || res.Errors[0].Line != 4 {
+		t.Errorf("errors = %+v, want one at bad/bad.go:4", res.Errors)
+	}
+	// A broken package never hides the findings of a good one.
+	if got := strings.Join(where(res), "; "); got != filepath.Join("good", "good.go")+":9 hand-built-key" {
+		t.Errorf("findings = %q, want the good package's finding", got)
+	}
+
+	_, _, code = wsRun(t, dir, "go", "./nosuchdir")
+	if code != report.ExitBroken {
+		t.Errorf("missing package: exit %d, want 2", code)
+	}
+	empty := t.TempDir()
+	out, _, code = wsRun(t, empty, "go")
+	if code != report.ExitBroken || !strings.Contains(out, "error:") {
+		t.Errorf("no Go module here: exit %d, output %q; want 2 and an error", code, out)
+	}
+	if _, _, code = wsRun(t, dir, "go", "--no-such-flag"); code != report.ExitBroken {
+		t.Errorf("bad flag: exit %d, want 2", code)
+	}
+}
+
+func TestGoIgnoreComments(t *testing.T) {
+	src := `package app
+
+import "net/http"
+
+func Handshake(req *http.Request) {
+	req.Header.Set("Upgrade", "websocket")
+	//wscheck:ignore hand-built-key -- a fixed key is what the protocol test expects
+	req.Header.Set("Sec-WebSocket-Key", "a")
+	req.Header.Set("Sec-WebSocket-Key", "b") //wscheck:ignore hand-built-key -- same, trailing
+	req.Header.Set("Sec-WebSocket-Key", "c") //wscheck:ignore hand-built-key
+	//wscheck:ignore dial-without-origin -- nothing to suppress on the next line
+	req.Header.Set("Sec-WebSocket-Key", "d")
+	//wscheck:ignore no-such-rule -- typo
+	_ = req
+}
+`
+	dir := goModule(t, map[string]string{"app.go": src})
+	out, _, code := wsRun(t, dir, "go", "--format", "json")
+	if code != report.ExitFindings {
+		t.Errorf("exit %d, want 1", code)
+	}
+	want := "app.go:10 hand-built-key; app.go:10 invalid-ignore; app.go:11 unused-ignore; app.go:12 hand-built-key; app.go:13 invalid-ignore"
+	if got := strings.Join(where(decodeResult(t, out)), "; "); got != want {
+		t.Errorf("findings:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestGoOriginExemptFlag runs against the analyzer's fixture module,
+// which requires the real gorilla/websocket: the flag replaces the
+// default exemption, and the next run goes back to the default.
+func TestGoOriginExemptFlag(t *testing.T) {
+	mod, _ := filepath.Abs(filepath.Join("..", "..", "gocheck", "testdata"))
+	dl := exec.Command("go", "mod", "download")
+	dl.Dir = mod
+	if b, err := dl.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download: %v\n%s", err, b)
+	}
+	lines := func(args ...string) string {
+		out, stderr, _ := wsRun(t, mod, append([]string{"go", "--format", "json"}, args...)...)
+		res := decodeResult(t, out)
+		if len(res.Errors) > 0 {
+			t.Fatalf("load errors: %+v %s", res.Errors, stderr)
+		}
+		return strings.Join(where(res), "; ")
+	}
+	devtools := filepath.Join("devtools", "devtools.go")
+	if got := lines("--origin-exempt", "/json", "./devtools"); got != devtools+":9 dial-without-origin" {
+		t.Errorf("--origin-exempt /json: %q", got)
+	}
+	if got := lines("./devtools"); got != devtools+":10 dial-without-origin" {
+		t.Errorf("default exemption: %q", got)
+	}
+}
+
+func TestRepoRunsBothHalves(t *testing.T) {
+	repo := newRepo(t, map[string]string{
+		"deploy/nginx.conf": brokenWS,
+		"svc/go.mod":        "module example.com/svc\n\ngo 1.26.0\n",
+		"svc/app.go":        rawApp,
+		// Fixtures are not the repository's code, as for the go command.
+		"svc/testdata/fixture/go.mod": "module fixture\n\ngo 1.26.0\n",
+		"svc/testdata/fixture/x.go":   rawApp,
+		// A module with no packages is not an error for the gate.
+		"tools/go.mod": "module example.com/tools\n\ngo 1.26.0\n",
+	})
+	t.Chdir(repo) // the nginx half resolves paths against the process's directory
+	out, stderr, code := wsRun(t, repo, "--format", "json")
+	if code != report.ExitFindings {
+		t.Fatalf("exit %d, want 1; stderr %s", code, stderr)
+	}
+	res := decodeResult(t, out)
+	var goFindings, nginxFindings int
+	for _, f := range res.Findings {
+		switch {
+		case strings.HasSuffix(f.File, ".go"):
+			goFindings++
+			if f.File != filepath.Join("svc", "app.go") || f.Rule != "hand-built-key" {
+				t.Errorf("unexpected Go finding %+v", f)
+			}
+		case strings.HasSuffix(f.File, ".conf"):
+			nginxFindings++
+		}
+	}
+	if goFindings != 1 || nginxFindings == 0 || len(res.Errors) != 0 {
+		t.Errorf("want 1 Go finding, some nginx findings and no errors; got %d, %d, %+v", goFindings, nginxFindings, res.Errors)
+	}
+
+	// A Go-only repository: the gate still runs the Go half alone.
+	goOnly := newRepo(t, map[string]string{"go.mod": "module example.com/x\n\ngo 1.26.0\n", "app.go": rawApp})
+	t.Chdir(goOnly)
+	out, _, code = wsRun(t, goOnly, "--format", "json")
+	if got := strings.Join(where(decodeResult(t, out)), "; "); code != 1 || got != "app.go:9 hand-built-key" {
+		t.Errorf("Go-only repo: exit %d, findings %q", code, got)
+	}
+}
+
+func TestGoRulesAreListed(t *testing.T) {
+	out, _, code := wsRun(t, t.TempDir(), "rules")
+	for _, name := range []string{"dial-without-origin", "hand-built-key", "managed-handshake-header", "origin-check-disabled"} {
+		if code != 0 || !strings.Contains(out, name+" ") {
+			t.Errorf("wscheck rules does not list %s (exit %d)", name, code)
+		}
+	}
+	out, _, code = wsRun(t, t.TempDir(), "explain", "origin-check-disabled")
+	if code != 0 || !strings.Contains(out, "cross-site WebSocket hijacking") {
+		t.Errorf("explain origin-check-disabled: exit %d\n%s", code, out)
+	}
+}
