@@ -330,12 +330,23 @@ func TestSARIFFingerprints(t *testing.T) {
 
 func TestSourceLineKeys(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "a.conf"), []byte("server {\n\tproxy_pass   http://app;\n}\n"), 0o644); err != nil {
+	conf := "server {\n\tproxy_pass   http://app;\n    location /ws { secure_link_secret s3cr3t; proxy_pass http://app; }\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "a.conf"), []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	key := SourceLineKeys(dir)
-	if got := key(Finding{File: "a.conf", Line: 2}); got != "proxy_pass http://app;" {
-		t.Errorf("key = %q, want the line with white space collapsed", got)
+	for _, tt := range []struct {
+		f    Finding
+		want string
+	}{
+		{Finding{File: "a.conf", Line: 2, Column: 2}, "proxy_pass http://app"},
+		{Finding{File: "a.conf", Line: 2}, "proxy_pass http://app"}, // no column: the line's first statement
+		{Finding{File: "a.conf", Line: 3, Column: 5}, "location /ws"},
+		{Finding{File: "a.conf", Line: 3, Column: 47}, "proxy_pass http://app"},
+	} {
+		if got := key(tt.f); got != tt.want {
+			t.Errorf("key(%d:%d) = %q, want %q", tt.f.Line, tt.f.Column, got, tt.want)
+		}
 	}
 	for _, f := range []Finding{{File: "a.conf", Line: 9}, {File: "none.conf", Line: 1}, {File: "-", Line: 1}, {File: "a.conf"}} {
 		if got := key(f); got != "" {
