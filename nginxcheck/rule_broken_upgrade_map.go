@@ -15,7 +15,9 @@ var brokenUpgradeMap = &rule{
 		Why: `The usual Connection value comes from a map on $http_upgrade. If the map's default,
 or the entry matching "websocket", yields something other than "upgrade" (keep-alive,
 close, ""), or the map reads the wrong source variable, every handshake reaches the
-backend with that Connection value and is refused with 400.`,
+backend with that Connection value and is refused: gorilla 400 "'upgrade' token not
+found in 'Connection' header", coder/websocket 426 "Connection header \"keep-alive\" does
+not contain Upgrade" (observed through nginx 1.22.1).`,
 		Fix: `Use "map $http_upgrade $connection_upgrade { default upgrade; '' close; }" in http {}.`,
 	},
 	onLocation: func(p *pass, ws *wsLocation) {

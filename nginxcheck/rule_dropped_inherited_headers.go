@@ -16,7 +16,9 @@ var droppedInheritedHeaders = &rule{
 (directly, or through an include such as proxy_params) inherits none from outside.
 The Upgrade and Connection headers set at the server or http level silently vanish,
 the backend sees a plain request (and Host becomes the upstream address) and refuses
-the handshake with 400.`,
+the handshake: gorilla 400 "'upgrade' token not found in 'Connection' header",
+coder/websocket 426 "Connection header \"close\" does not contain Upgrade" (observed
+through nginx 1.22.1).`,
 		Fix: `Repeat "proxy_set_header Upgrade $http_upgrade;" and "proxy_set_header Connection
 $connection_upgrade;" in the level that defines its own list, or move its extra headers
 out to the outer level.`,

@@ -13,8 +13,9 @@ var missingConnectionHeader = &rule{
 		Title:    "WebSocket location does not send Connection: upgrade to the backend",
 		Why: `Connection is hop-by-hop: nginx sends its own ("close" before 1.29.7, keep-alive
 after), never the client's. Without a Connection header that carries "upgrade" the
-backend refuses the handshake with 400 (gorilla: "'upgrade' token not found in
-'Connection' header"). A constant such as keep-alive or close, or an empty value
+backend refuses the handshake: gorilla answers 400 "'upgrade' token not found in
+'Connection' header", coder/websocket 426 "Connection header \"close\" does not contain
+Upgrade" (observed through nginx 1.22.1). A constant such as keep-alive or close, or an empty value
 (which nginx drops), fails the same way.`,
 		Fix: `Add "proxy_set_header Connection $connection_upgrade;" with a map on $http_upgrade
 (default upgrade; '' close;) in http {}, or "proxy_set_header Connection upgrade;".`,
