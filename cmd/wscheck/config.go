@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/spf13/pflag"
 
@@ -58,6 +59,9 @@ func applyConfig(fs *pflag.FlagSet, e *env, out *outputFlags, nf *nginxFlags) (*
 	}
 	out.severity = cfg.Severity
 	out.exclusions = cfg.ExcludeRules
+	if err := applyGoConfig(fs, cfg.Go); err != nil {
+		return nil, err
+	}
 	if nf == nil {
 		return cfg, nil
 	}
@@ -78,6 +82,29 @@ func applyConfig(fs *pflag.FlagSet, e *env, out *outputFlags, nf *nginxFlags) (*
 	}
 	nf.include, nf.exclude = cfg.Include, cfg.Exclude
 	return cfg, nil
+}
+
+// applyGoConfig sets the Go half's flags (goFlags) from the go: block,
+// where the command has them and the command line did not set them. It
+// marks them changed, as if given, so goFlags.apply passes them on.
+func applyGoConfig(fs *pflag.FlagSet, g config.GoOptions) error {
+	if f := fs.Lookup("tests"); f != nil && g.Has("tests") && !f.Changed {
+		if err := fs.Set("tests", strconv.FormatBool(g.Tests)); err != nil {
+			return err
+		}
+	}
+	if f := fs.Lookup("origin-exempt"); f != nil && g.Has("origin-exempt") && !f.Changed {
+		sv, ok := f.Value.(pflag.SliceValue)
+		if !ok {
+			return fmt.Errorf("--origin-exempt is not a list flag")
+		}
+		// Replace, not Set: Set would read the list as CSV.
+		if err := sv.Replace(g.OriginExempt); err != nil {
+			return err
+		}
+		f.Changed = true
+	}
+	return nil
 }
 
 // runConfig is `wscheck config init [FILE]`.

@@ -3,8 +3,11 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/wscheck/wscheck/cmd/internal/config"
 )
@@ -188,5 +191,57 @@ func TestConfigFlag(t *testing.T) {
 	}
 	if _, stderr, code := wsRun(t, repo, "nginx", "--config", "ci/none.yaml", filepath.Join(repo, "app.conf")); code != 2 || !strings.Contains(stderr, "none.yaml") {
 		t.Errorf("missing --config file: exit %d, %q; want 2", code, stderr)
+	}
+}
+
+func TestConfigGoBlock(t *testing.T) {
+	repo := newRepo(t, map[string]string{
+		"go.mod":        "module example.com/app\n\ngo 1.26.0\n",
+		"app.go":        rawApp,
+		"app_test.go":   rawAppTest,
+		config.FileName: "go:\n  tests: true\n",
+	})
+	findings := func(args ...string) string {
+		out, stderr, _ := wsRun(t, repo, append([]string{"go", "--format", "json"}, args...)...)
+		res := decodeResult(t, out)
+		if len(res.Errors) > 0 {
+			t.Fatalf("load errors: %+v %s", res.Errors, stderr)
+		}
+		return strings.Join(where(res), "; ")
+	}
+	if got := findings(); got != "app.go:9 hand-built-key; app_test.go:11 hand-built-key" {
+		t.Errorf("go.tests: true in the file: got %q, want the test file analyzed too", got)
+	}
+	if got := findings("--tests=false"); got != "app.go:9 hand-built-key" {
+		t.Errorf("--tests=false must beat the file: got %q", got)
+	}
+}
+
+func TestApplyGoConfigOriginExempt(t *testing.T) {
+	parse := func(cfg string, args ...string) goFlags {
+		t.Helper()
+		dir := newRepo(t, map[string]string{config.FileName: cfg})
+		fs := pflag.NewFlagSet("go", pflag.ContinueOnError)
+		var out outputFlags
+		var gf goFlags
+		out.register(fs)
+		gf.register(fs)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := applyConfig(fs, &env{cwd: dir}, &out, nil); err != nil {
+			t.Fatal(err)
+		}
+		if cfg != "" && !fs.Changed("origin-exempt") {
+			t.Error("origin-exempt from the file is not marked as set, so goFlags.apply would drop it")
+		}
+		return gf
+	}
+	// Items are taken as written, commas included (no CSV reading).
+	if gf := parse("go:\n  origin-exempt: [\"/a,b\", ws://localhost]\n"); !slices.Equal(gf.originExempt, []string{"/a,b", "ws://localhost"}) {
+		t.Errorf("origin-exempt from the file = %q", gf.originExempt)
+	}
+	if gf := parse("go:\n  origin-exempt: [/from-file]\n", "--origin-exempt", "/from-flag"); !slices.Equal(gf.originExempt, []string{"/from-flag"}) {
+		t.Errorf("the flag must beat the file: %q", gf.originExempt)
 	}
 }
