@@ -99,17 +99,25 @@ func TestGitHubWorkflow(t *testing.T) {
 		t.Fatalf("want the steps wscheck, upload, fail in that order; got %d, %d, %d", gate, upload, fail)
 	}
 
-	// Run the step's command on a repository with a finding: SARIF that
-	// validates, and exit 1 for the last step to report.
-	repo := newRepo(t, map[string]string{"deploy/nginx.conf": brokenWS})
-	t.Chdir(repo) // the analyzers resolve "." against the process's directory
+	// Run the step's command on a repository with findings in both
+	// halves: SARIF that validates, and exit 1 for the last step.
+	repo := newRepo(t, map[string]string{
+		"deploy/nginx.conf": brokenWS,
+		"svc/go.mod":        "module example.com/svc\n\ngo 1.26.0\n",
+		"svc/app.go":        rawApp,
+	})
+	t.Chdir(repo) // the nginx half resolves "." against the process's directory
 	out, stderr, code := wsRun(t, repo, args...)
 	if code != 1 {
 		t.Errorf("%v: exit %d, want 1 (%s)", args, code, stderr)
 	}
 	validateSARIFFile(t, []byte(out))
-	if r := decodeSARIF(t, out); len(r.Results) == 0 || r.Results[0].Locations[0].PhysicalLocation.ArtifactLocation.URI != "deploy/nginx.conf" {
-		t.Errorf("the workflow's SARIF lacks the finding at deploy/nginx.conf:\n%s", out)
+	files := map[string]bool{}
+	for _, res := range decodeSARIF(t, out).Results {
+		files[res.Locations[0].PhysicalLocation.ArtifactLocation.URI] = true
+	}
+	if !files["deploy/nginx.conf"] || !files["svc/app.go"] || len(files) != 2 {
+		t.Errorf("the workflow's SARIF names %v, want deploy/nginx.conf and svc/app.go:\n%s", files, out)
 	}
 }
 
