@@ -113,10 +113,19 @@ check "nginx hook on a file of a tree" 1 try wscheck-nginx --files nginx/conf.d/
 has "nginx hook on a file of a tree" '^- exit code: 1$'
 has "nginx hook on a file of a tree" '^nginx/conf\.d/typo\.conf:12:[0-9]+: error: .*\(undefined-variable\)$'
 
+# The Debian layout: pre-commit passes sites-available/legacy (it skips the
+# symlink sites-enabled/legacy), and the tree reaches the file through the
+# symlink. Alone the file has no finding; in its tree it has one.
+check "sites-available/legacy analyzed alone" 0 "$work/bin/wscheck" nginx nginx/sites-available/legacy
+check "nginx hook on a file enabled by a symlink" 1 try wscheck-nginx --files nginx/sites-available/legacy
+has "nginx hook on a file enabled by a symlink" '^- exit code: 1$'
+has "nginx hook on a file enabled by a symlink" '^nginx/sites-(available|enabled)/legacy:13:[0-9]+: error: .*\(undefined-variable\)$'
+
 check "nginx hook on every file" 1 try wscheck-nginx --all-files
 has "nginx hook on every file" '^- exit code: 1$'
 has "nginx hook on every file" '^snippets/broken-ws\.conf:8:5: .*\(missing-connection-header\)$'
 has "nginx hook on every file" '^nginx/conf\.d/typo\.conf:12:[0-9]+: .*\(undefined-variable\)$'
+has "nginx hook on every file" '^nginx/sites-(available|enabled)/legacy:13:[0-9]+: .*\(undefined-variable\)$'
 lacks "nginx hook on every file" '^(nginx/nginx\.conf|nginx/conf\.d/good\.conf|snippets/good-ws\.conf):'
 
 # --- wscheck-go -------------------------------------------------------------
@@ -158,7 +167,7 @@ has "README config, pre-commit run --all-files" '^- hook id: wscheck-go$'
 has "README config, pre-commit run --all-files" '^snippets/broken-ws\.conf:8:5: .*\(missing-connection-header\)$'
 has "README config, pre-commit run --all-files" '^client/broken\.go:7:[0-9]+: .*\(dial-without-origin\)$'
 
-git rm -q client/broken.go snippets/broken-ws.conf nginx/conf.d/typo.conf
+git rm -q client/broken.go snippets/broken-ws.conf nginx/conf.d/typo.conf nginx/sites-enabled/legacy nginx/sites-available/legacy
 git commit -q -m "fix everything"
 check "README config on the fixed repository" 0 pre-commit run --all-files
 has "README config on the fixed repository" 'wscheck \(nginx\)\.*Passed'
