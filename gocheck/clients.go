@@ -85,6 +85,13 @@ func (c *checker) checkCall(cur inspector.Cursor, file *ast.File, call *ast.Call
 	if fn == nil {
 		return
 	}
+	if fn.Pkg() == c.pass.Pkg {
+		return // the library's own implementation
+	}
+	if openUpgrade[fn.FullName()] {
+		c.report(ruleOriginOff, call, fmt.Sprintf(upgradeFuncMsg, shortName(call)))
+		return
+	}
 	spec, ok := dials[fn.FullName()]
 	if !ok {
 		return

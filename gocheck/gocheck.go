@@ -76,7 +76,7 @@ type checker struct {
 	pass     *analysis.Pass
 	exempt   []string
 	reported map[token.Pos]bool // positions already reported, so a raw-handshake scan does not repeat a library finding
-	browser  map[*ast.File]bool
+	accept   int                // checksAccept: 0 unknown, 1 yes, -1 no
 }
 
 func (c *checker) run() {

@@ -93,6 +93,11 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 		if c.reported[s.at.Pos()] {
 			continue
 		}
+		if !s.known && c.checksAccept() {
+			// A handshake implementation that verifies the answer, such
+			// as a client library's own dial code.
+			continue
+		}
 		c.report(ruleHandKey, s.at, rawMessage(s))
 	}
 }
@@ -175,4 +180,37 @@ func satisfiableWithoutJS(expr constraint.Expr) bool {
 		}
 	}
 	return false
+}
+
+// checksAccept reports whether the package reads the Sec-WebSocket-Accept
+// header of a response (Header.Get, Values or an index), i.e. verifies
+// the server's answer to its own key.
+func (c *checker) checksAccept() bool {
+	if c.accept != 0 {
+		return c.accept == 1
+	}
+	c.accept = -1
+	isAccept := func(e ast.Expr) bool {
+		s, ok := c.constString(e)
+		return ok && strings.EqualFold(s, "Sec-WebSocket-Accept")
+	}
+	for _, f := range c.pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if fn := c.callee(n); fn != nil && len(n.Args) == 1 && isAccept(n.Args[0]) {
+					switch fn.FullName() {
+					case "(net/http.Header).Get", "(net/http.Header).Values":
+						c.accept = 1
+					}
+				}
+			case *ast.IndexExpr:
+				if typeName(c.pass.TypesInfo.TypeOf(n.X)) == "net/http.Header" && isAccept(n.Index) {
+					c.accept = 1
+				}
+			}
+			return c.accept != 1
+		})
+	}
+	return c.accept == 1
 }

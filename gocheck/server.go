@@ -19,7 +19,15 @@ var acceptOptions = map[string]bool{
 	"nhooyr.io/websocket.AcceptOptions":        true,
 }
 
+// openUpgrade are the deprecated package-level Upgrade functions, whose
+// Upgrader accepts every Origin.
+var openUpgrade = map[string]bool{
+	"github.com/gorilla/websocket.Upgrade":  true,
+	"github.com/fasthttp/websocket.Upgrade": true,
+}
+
 const (
+	upgradeFuncMsg = "%s accepts every Origin (its CheckOrigin returns true): any web page can open this websocket with the visitor's cookies (cross-site websocket hijacking); use an Upgrader whose CheckOrigin compares the Origin header with an allow-list"
 	checkOriginMsg = "CheckOrigin always returns true: any web page can open this websocket with the visitor's cookies (cross-site websocket hijacking); compare the Origin header with an allow-list, or leave CheckOrigin nil to keep the same-host check"
 	skipVerifyMsg  = "InsecureSkipVerify: true turns off the Origin check: any web page can open this websocket with the visitor's cookies (cross-site websocket hijacking); list the allowed hosts in OriginPatterns instead"
 )

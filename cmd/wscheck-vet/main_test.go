@@ -58,8 +58,10 @@ func TestGoVet(t *testing.T) {
 		"server/server.go:12: CheckOrigin always returns true",
 		"server/server.go:14: CheckOrigin always returns true",
 		"server/server.go:18: CheckOrigin always returns true",
-		"server/server.go:22: CheckOrigin always returns true",
-		"server/server.go:24: InsecureSkipVerify: true turns off the Origin check",
+		"server/server.go:21: websocket.Upgrade accepts every Origin",
+		"server/server.go:22: fws.Upgrade accepts every Origin",
+		"server/server.go:27: CheckOrigin always returns true",
+		"server/server.go:29: InsecureSkipVerify: true turns off the Origin check",
 	}
 	checkLines(t, "default flags", got, want)
 

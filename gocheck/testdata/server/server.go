@@ -17,6 +17,11 @@ func allowAll(*http.Request) bool { return true }
 
 var fast = fws.FastHTTPUpgrader{CheckOrigin: func(*fasthttp.RequestCtx) bool { return true }} // want `CheckOrigin always returns true`
 
+func legacy(w http.ResponseWriter, r *http.Request) {
+	websocket.Upgrade(w, r, nil, 1024, 1024) // want `websocket.Upgrade accepts every Origin \(its CheckOrigin returns true\)`
+	fws.Upgrade(w, r, nil, 1024, 1024)       // want `fws.Upgrade accepts every Origin`
+}
+
 func assign() {
 	var up websocket.Upgrader
 	up.CheckOrigin = func(*http.Request) bool { return true } // want `CheckOrigin always returns true`
