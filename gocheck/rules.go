@@ -43,15 +43,16 @@ one always fails ("empty url"): that case is reported as an error.`,
 			Name:     ruleHandKey,
 			Half:     "go",
 			Severity: report.Error,
-			Title:    "Sec-WebSocket-Key set by hand",
+			Title:    "a Sec-WebSocket-Key set by hand, or a hand-built handshake",
 			Why: `The client library generates Sec-WebSocket-Key and checks the server's
 Sec-WebSocket-Accept against it. A key set by hand makes gorilla/fasthttp fail the dial
 ("duplicate header not allowed") or, spelled non-canonically, replace the library's key so
 the Accept check fails ("bad handshake"); coder/nhooyr/gws overwrite a canonical key and send a
 non-canonical one twice; gobwas/ws always sends it twice. A handshake built by hand (an
-http.Request or raw bytes carrying Upgrade: websocket) with its own key verifies nothing, and
-a constant key such as the RFC 6455 sample dGhlIHNhbXBsZSBub25jZQ== makes every handshake the
-same, so a cached or replayed upgrade response is accepted.`,
+http.Request or raw bytes carrying Upgrade: websocket) with its own key is reported unless its
+package reads the server's Sec-WebSocket-Accept; a constant key such as the RFC 6455 sample
+dGhlIHNhbXBsZSBub25jZQ== is always reported, because it makes every handshake the same, so a
+cached or replayed upgrade response passes the check.`,
 			Fix: `Remove the header and let a websocket client library generate and verify the key.`,
 			Bad: `h := http.Header{}
 h.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
@@ -82,7 +83,8 @@ extension the library did not negotiate corrupts frames.`,
 			Severity: report.Warning,
 			Title:    "a websocket server accepts every Origin",
 			Why: `A gorilla or fasthttp Upgrader whose CheckOrigin always returns true, or coder/nhooyr
-AcceptOptions{InsecureSkipVerify: true}, accepts handshakes from any web page. Browsers send the
+AcceptOptions{InsecureSkipVerify: true}, or the deprecated package-level websocket.Upgrade
+function of gorilla and fasthttp, accepts handshakes from any web page. Browsers send the
 visitor's cookies with a websocket handshake, so any site the visitor opens can talk to the
 server as that visitor (cross-site WebSocket hijacking). The libraries' defaults are safe:
 gorilla compares Origin with Host when CheckOrigin is nil, coder with OriginPatterns.`,
