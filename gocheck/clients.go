@@ -200,6 +200,9 @@ func (d *dial) options(e, sink ast.Expr) {
 // Origin at at. fix, if any, adds the Origin when hs has no literal.
 func (d *dial) header(_ ast.Expr, hs headerSet, at ast.Node, fix []analysis.SuggestedFix) {
 	for _, e := range hs.entries {
+		if d.c.reported[e.at.Pos()] {
+			continue // one header handed to several dials is reported once
+		}
 		lower := strings.ToLower(e.name)
 		switch {
 		case lower == "sec-websocket-key":

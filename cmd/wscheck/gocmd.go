@@ -318,7 +318,7 @@ func trailing(tf *token.File, c *ast.Comment) bool {
 func goModules(root string) ([]string, error) {
 	st, err := os.Stat(root)
 	if err != nil || !st.IsDir() {
-		return nil, err
+		return nil, nil // a file, or a path the nginx half reports as unreadable
 	}
 	var mods []string
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

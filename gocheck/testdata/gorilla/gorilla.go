@@ -127,3 +127,10 @@ func managed() {
 func managedInLiteral() {
 	websocket.DefaultDialer.Dial(u, http.Header{"Origin": {"https://chat.example.com"}, "Connection": {"Upgrade"}}) // want `Connection set by hand`
 }
+
+func twoDials(ctx context.Context) {
+	h := http.Header{"Origin": {"https://chat.example.com"}}
+	h.Set("Sec-WebSocket-Version", "13") // want `Sec-Websocket-Version set by hand`
+	websocket.DefaultDialer.Dial(u, h)
+	websocket.DefaultDialer.DialContext(ctx, u, h)
+}
