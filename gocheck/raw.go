@@ -22,8 +22,8 @@ type rawSite struct {
 // http.Header or a string literal that carries Upgrade: websocket and a
 // Sec-WebSocket-Key of the caller's making.
 func (c *checker) checkRaw(fn inspector.Cursor) {
-	var sites []rawSite
-	upgrade := false
+	var sites, litSites []rawSite
+	upgrade, litUpgrade, requestLine := false, false, false
 	note := func(key string, at ast.Node, value ast.Expr) {
 		switch {
 		case strings.EqualFold(key, "Sec-WebSocket-Key"):
@@ -69,9 +69,17 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 			if !ok {
 				continue
 			}
+			// Only text shaped like a request counts: header lines end in
+			// a newline, and a request line starts the handshake.
+			if !strings.Contains(s, "\n") {
+				continue
+			}
 			lower := strings.ToLower(s)
-			if strings.Contains(lower, "upgrade: websocket") {
-				upgrade = true
+			if strings.HasPrefix(lower, "get ") && strings.Contains(lower, "http/1.1") {
+				requestLine = true
+			}
+			if strings.Contains(lower, "upgrade: websocket\r\n") || strings.Contains(lower, "upgrade: websocket\n") {
+				litUpgrade = true
 			}
 			if i := strings.Index(lower, "sec-websocket-key:"); i >= 0 {
 				site := rawSite{at: n}
@@ -82,11 +90,14 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 				if v = strings.TrimSpace(v); v != "" && !strings.Contains(v, "%") {
 					site.value, site.known = v, true
 				}
-				sites = append(sites, site)
+				litSites = append(litSites, site)
 			}
 		}
 	}
-	if !upgrade {
+	if litUpgrade && requestLine {
+		sites = append(sites, litSites...)
+	}
+	if !upgrade && !(litUpgrade && requestLine) {
 		return
 	}
 	for _, s := range sites {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 func constantKey() (*http.Request, error) {
@@ -59,4 +60,10 @@ func readsKey(r *http.Request) string {
 		return r.Header.Get("Sec-WebSocket-Key")
 	}
 	return ""
+}
+
+// A parser that names the headers is not a handshake.
+func isKeyLine(line string) bool {
+	l := strings.ToLower(line)
+	return strings.HasPrefix(l, "sec-websocket-key:") || l == "upgrade: websocket"
 }
