@@ -1,11 +1,14 @@
 package gocheck
 
 import (
+	"encoding/base64"
 	"fmt"
 	"go/ast"
 	"go/build/constraint"
 	"go/token"
+	"go/types"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
@@ -29,7 +32,7 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 		case strings.EqualFold(key, "Sec-WebSocket-Key"):
 			s := rawSite{at: at}
 			if value != nil {
-				s.value, s.known = c.constString(value)
+				s.value, s.known = c.constValue(fn, value)
 			}
 			sites = append(sites, s)
 		case strings.EqualFold(key, "Upgrade") && value != nil:
@@ -38,8 +41,19 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 			}
 		}
 	}
-	for cur := range fn.Preorder((*ast.CallExpr)(nil), (*ast.AssignStmt)(nil), (*ast.BasicLit)(nil)) {
+	for cur := range fn.Preorder((*ast.CallExpr)(nil), (*ast.AssignStmt)(nil), (*ast.BasicLit)(nil), (*ast.CompositeLit)(nil)) {
 		switch n := cur.Node().(type) {
+		case *ast.CompositeLit:
+			if typeName(c.pass.TypesInfo.TypeOf(n)) != "net/http.Header" {
+				continue
+			}
+			for _, elt := range n.Elts {
+				if kv, ok := elt.(*ast.KeyValueExpr); ok {
+					if key, ok := c.constString(kv.Key); ok {
+						note(key, kv, singleValue(kv.Value))
+					}
+				}
+			}
 		case *ast.CallExpr:
 			fn := c.callee(n)
 			if fn == nil || len(n.Args) != 2 {
@@ -119,8 +133,11 @@ func rawMessage(s rawSite) string {
 		return "hand-built websocket handshake sets its own Sec-WebSocket-Key: nothing checks the server's Sec-WebSocket-Accept against it, so a proxy that never upgraded goes unnoticed; " + fix
 	}
 	sample := ""
-	if s.value == rfcSampleKey {
+	switch {
+	case s.value == rfcSampleKey:
 		sample = " (the RFC 6455 sample nonce)"
+	case !validKey(s.value):
+		sample = invalidKey
 	}
 	return fmt.Sprintf("hand-built websocket handshake with constant Sec-WebSocket-Key %q%s: every handshake is identical, so a cached or replayed upgrade response passes the Sec-WebSocket-Accept check; %s", s.value, sample, fix)
 }
@@ -224,4 +241,58 @@ func (c *checker) checksAccept() bool {
 		})
 	}
 	return c.accept == 1
+}
+
+// invalidKey explains a key that is not a nonce at all.
+const invalidKey = ", not the base64 of 16 bytes, which servers that check it (gorilla/websocket's Upgrader) refuse with 400,"
+
+// validKey reports whether k is what RFC 6455 asks for: 16 bytes, base64.
+func validKey(k string) bool {
+	b, err := base64.StdEncoding.DecodeString(k)
+	return err == nil && len(b) == 16
+}
+
+// constValue is the constant string e denotes: a constant expression, or
+// a local variable of fn initialised with one and never assigned again.
+func (c *checker) constValue(fn inspector.Cursor, e ast.Expr) (string, bool) {
+	if s, ok := c.constString(e); ok {
+		return s, true
+	}
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return "", false
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok || !c.isLocal(fn, v) {
+		return "", false
+	}
+	var init ast.Expr
+	for cur := range fn.Preorder((*ast.Ident)(nil)) {
+		n := cur.Node().(*ast.Ident)
+		if c.pass.TypesInfo.Defs[n] == v {
+			if init, ok = c.initOf(cur, n); !ok || init == nil {
+				return "", false
+			}
+			continue
+		}
+		if c.pass.TypesInfo.Uses[n] != v {
+			continue
+		}
+		switch p := cur.Parent().Node().(type) {
+		case *ast.AssignStmt:
+			if slices.Contains(p.Lhs, ast.Expr(n)) {
+				return "", false
+			}
+		case *ast.UnaryExpr:
+			if p.Op == token.AND {
+				return "", false
+			}
+		case *ast.IncDecStmt:
+			return "", false
+		}
+	}
+	if init == nil {
+		return "", false
+	}
+	return c.constString(init)
 }

@@ -4,11 +4,14 @@
 package rawverified
 
 import (
+	"bufio"
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
 	"errors"
+	"net"
 	"net/http"
+	"net/url"
 )
 
 func handshake(c *http.Client, req *http.Request) error {
@@ -31,4 +34,27 @@ func handshake(c *http.Client, req *http.Request) error {
 func fixedKey(req *http.Request) {
 	req.Header.Set("Upgrade", "websocket")
 	req.Header.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==") // want `constant Sec-WebSocket-Key`
+}
+
+// A header literal whose key comes from a local that never changes: the
+// same invalid key on every handshake, even though the answer is checked.
+func literalHeader(c net.Conn, u *url.URL) error {
+	key := "nil"
+	req := &http.Request{Method: "GET", URL: u, Header: http.Header{
+		"Upgrade":           {"websocket"},
+		"Sec-WebSocket-Key": {key}, // want `constant Sec-WebSocket-Key "nil", not the base64 of 16 bytes, which servers that check it \(gorilla/websocket's Upgrader\) refuse with 400,: every handshake is identical`
+	}}
+	if err := req.Write(c); err != nil {
+		return err
+	}
+	_, err := http.ReadResponse(bufio.NewReader(c), req)
+	return err
+}
+
+// A key variable that changes is not a constant.
+func reassigned(req *http.Request, fresh func() string) {
+	key := "AAAAAAAAAAAAAAAAAAAAAA=="
+	key = fresh()
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Key", key)
 }
