@@ -132,14 +132,14 @@ func rawMessage(s rawSite) string {
 	if !s.known {
 		return "hand-built websocket handshake sets its own Sec-WebSocket-Key: nothing checks the server's Sec-WebSocket-Accept against it, so a proxy that never upgraded goes unnoticed; " + fix
 	}
-	sample := ""
+	sample, invalid := "", ""
 	switch {
 	case s.value == rfcSampleKey:
 		sample = " (the RFC 6455 sample nonce)"
 	case !validKey(s.value):
-		sample = invalidKey
+		invalid = "; it is not the base64 of 16 bytes either, so servers that check it (gorilla/websocket's Upgrader) refuse the handshake with 400"
 	}
-	return fmt.Sprintf("hand-built websocket handshake with constant Sec-WebSocket-Key %q%s: every handshake is identical, so a cached or replayed upgrade response passes the Sec-WebSocket-Accept check; %s", s.value, sample, fix)
+	return fmt.Sprintf("hand-built websocket handshake with constant Sec-WebSocket-Key %q%s: every handshake is identical, so a cached or replayed upgrade response passes the Sec-WebSocket-Accept check%s; %s", s.value, sample, invalid, fix)
 }
 
 // browserOnly reports whether a file builds only for GOOS=js, where the
@@ -242,9 +242,6 @@ func (c *checker) checksAccept() bool {
 	}
 	return c.accept == 1
 }
-
-// invalidKey explains a key that is not a nonce at all.
-const invalidKey = ", not the base64 of 16 bytes, which servers that check it (gorilla/websocket's Upgrader) refuse with 400,"
 
 // validKey reports whether k is what RFC 6455 asks for: 16 bytes, base64.
 func validKey(k string) bool {

@@ -42,7 +42,7 @@ func literalHeader(c net.Conn, u *url.URL) error {
 	key := "nil"
 	req := &http.Request{Method: "GET", URL: u, Header: http.Header{
 		"Upgrade":           {"websocket"},
-		"Sec-WebSocket-Key": {key}, // want `constant Sec-WebSocket-Key "nil", not the base64 of 16 bytes, which servers that check it \(gorilla/websocket's Upgrader\) refuse with 400,: every handshake is identical`
+		"Sec-WebSocket-Key": {key}, // want `constant Sec-WebSocket-Key "nil": every handshake is identical.*; it is not the base64 of 16 bytes either, so servers that check it \(gorilla/websocket's Upgrader\) refuse the handshake with 400; dial with`
 	}}
 	if err := req.Write(c); err != nil {
 		return err
