@@ -249,6 +249,9 @@ func (c *checker) resolveStruct(fn inspector.Cursor, e, sink ast.Expr, field str
 	}
 	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
 		e = ast.Unparen(u.X)
+		if sink == u {
+			sink = e // &opts hands opts itself to the library
+		}
 	}
 	switch e := e.(type) {
 	case *ast.CompositeLit:
@@ -319,8 +322,14 @@ func (c *checker) localStruct(fn inspector.Cursor, v *types.Var, sink ast.Expr, 
 			return structSet{} // the header field is replaced or read elsewhere
 		}
 	}
-	if !defined || init == nil {
+	if !defined {
 		return structSet{}
+	}
+	if init == nil {
+		if _, isPtr := v.Type().Underlying().(*types.Pointer); isPtr {
+			return structSet{} // a nil pointer that is never set: left to the nil case
+		}
+		return structSet{complete: true} // the zero struct: no header
 	}
 	st := c.resolveStruct(fn, init, init, field)
 	if st.isNil {

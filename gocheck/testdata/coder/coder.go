@@ -29,7 +29,19 @@ func localOptions(ctx context.Context) {
 	websocket.Dial(ctx, u, opts) // want `coder/websocket dial sends no Origin header`
 }
 
+func zeroOptions(ctx context.Context) {
+	var opts websocket.DialOptions
+	opts.Subprotocols = []string{"chat"}
+	websocket.Dial(ctx, u, &opts) // want `coder/websocket dial sends no Origin header`
+}
+
 // Clean.
+
+func zeroOptionsWithHeader(ctx context.Context) {
+	var opts websocket.DialOptions
+	opts.HTTPHeader = http.Header{"Origin": {"https://chat.example.com"}}
+	websocket.Dial(ctx, u, &opts)
+}
 
 func withOrigin(ctx context.Context) {
 	websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"https://chat.example.com"}}})
