@@ -108,7 +108,7 @@ func (c *checker) checkCall(cur inspector.Cursor, file *ast.File, call *ast.Call
 	case headerArg:
 		if spec.arg < len(call.Args) {
 			arg := call.Args[spec.arg]
-			d.header(arg, c.resolveHeader(fnCur, arg, arg), arg, nil)
+			d.header(c.resolveHeader(fnCur, arg, arg), arg, nil)
 		}
 	case optionsArg:
 		if spec.arg < len(call.Args) {
@@ -185,20 +185,20 @@ func (d *dial) options(e, sink ast.Expr) {
 	}
 	if st.isNil {
 		if d.spec.kind == optionsArg && d.spec.urlField == "" {
-			d.header(e, headerSet{complete: true}, e, d.nilOptionsFix(e))
+			d.header(headerSet{complete: true}, e, d.nilOptionsFix(e))
 		}
 		return
 	}
 	if st.field == nil {
-		d.header(e, headerSet{complete: true}, e, d.addFieldFix(st.lit))
+		d.header(headerSet{complete: true}, e, d.addFieldFix(st.lit))
 		return
 	}
-	d.header(st.field, d.c.resolveHeader(d.fn, st.field, st.field), st.field, nil)
+	d.header(d.c.resolveHeader(d.fn, st.field, st.field), st.field, nil)
 }
 
 // header reports the hand-set handshake headers of hs and a missing
 // Origin at at. fix, if any, adds the Origin when hs has no literal.
-func (d *dial) header(_ ast.Expr, hs headerSet, at ast.Node, fix []analysis.SuggestedFix) {
+func (d *dial) header(hs headerSet, at ast.Node, fix []analysis.SuggestedFix) {
 	for _, e := range hs.entries {
 		if d.c.reported[e.at.Pos()] {
 			continue // one header handed to several dials is reported once
