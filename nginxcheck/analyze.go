@@ -120,27 +120,27 @@ func (a *analysis) analyzeDir(dir string) {
 		t := a.loader.Load(f)
 		trees[f] = t
 		for _, inc := range t.Files[min(1, len(t.Files)):] {
-			included[inc.Path] = true
+			included[key(inc.Path)] = true
 		}
 	}
 	reached := map[string]bool{}
 	for _, f := range found {
-		if included[f] {
+		if included[key(f)] {
 			continue
 		}
 		a.addTree(trees[f])
-		reached[f] = true
+		reached[key(f)] = true
 		for _, inc := range trees[f].Files {
-			reached[inc.Path] = true
+			reached[key(inc.Path)] = true
 		}
 	}
 	// Files that only include each other (a cycle) have no root: analyze
 	// them anyway, so the cycle is reported instead of silently skipped.
 	for _, f := range found {
-		if !reached[f] {
+		if !reached[key(f)] {
 			a.addTree(trees[f])
 			for _, inc := range trees[f].Files {
-				reached[inc.Path] = true
+				reached[key(inc.Path)] = true
 			}
 		}
 	}

@@ -44,8 +44,12 @@ func AnalyzeInTree(tree string, files []string, opts Options) report.Result {
 	return out
 }
 
-// key compares paths however they were spelled.
+// key identifies a file however it was reached: sites-enabled/x is usually
+// a symlink to sites-available/x, and both name the same config.
 func key(p string) string {
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		p = real
+	}
 	if abs, err := filepath.Abs(p); err == nil {
 		return abs
 	}
