@@ -111,7 +111,7 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 	if litUpgrade && requestLine {
 		sites = append(sites, litSites...)
 	}
-	if !upgrade && !(litUpgrade && requestLine) {
+	if !upgrade && (!litUpgrade || !requestLine) {
 		return
 	}
 	for _, s := range sites {

@@ -1,6 +1,7 @@
 package nginxcheck
 
 import (
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -75,18 +76,10 @@ func AnalyzeDump(r io.Reader, opts Options) report.Result {
 
 func readErr(err error) string {
 	var pe *fs.PathError
-	if ok := asPathError(err, &pe); ok {
+	if errors.As(err, &pe) {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-func asPathError(err error, target **fs.PathError) bool {
-	pe, ok := err.(*fs.PathError)
-	if ok {
-		*target = pe
-	}
-	return ok
 }
 
 // addTree runs the rules over one loaded tree.

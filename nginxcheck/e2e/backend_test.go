@@ -175,7 +175,7 @@ func startCoder(t *testing.T) *backend {
 			b.refused(i, err)
 			return
 		}
-		defer c.CloseNow()
+		defer func() { _ = c.CloseNow() }()
 		for {
 			rctx, cancel := context.WithTimeout(ctx, backendIdle)
 			typ, msg, err := c.Read(rctx)

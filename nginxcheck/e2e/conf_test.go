@@ -53,13 +53,13 @@ func parseConf(src string) (*parsed, error) {
 	line := 1
 	for i := 0; i < len(src); {
 		c := src[i]
-		switch {
-		case c == '\n':
+		switch c {
+		case '\n':
 			line++
 			i++
-		case c == ' ' || c == '\t' || c == '\r':
+		case ' ', '\t', '\r':
 			i++
-		case c == '#':
+		case '#':
 			j := strings.IndexByte(src[i:], '\n')
 			if j < 0 {
 				j = len(src) - i
@@ -68,11 +68,11 @@ func parseConf(src string) (*parsed, error) {
 				p.wantLines = append(p.wantLines, line)
 			}
 			i += j
-		case c == '{' || c == '}' || c == ';':
+		case '{', '}', ';':
 			toks = append(toks, token{text: string(c), start: i, end: i + 1, line: line})
 			specials = append(specials, c)
 			i++
-		case c == '"' || c == '\'':
+		case '"', '\'':
 			startLine := line
 			var b strings.Builder
 			j := i + 1

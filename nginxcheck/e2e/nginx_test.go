@@ -78,7 +78,7 @@ func probeNginx(path string) (*nginxBin, error) {
 		defer cancel()
 		out, err := exec.CommandContext(ctx, path, "-V").CombinedOutput()
 		if err != nil {
-			probeErr = fmt.Errorf("nginx -V: %v: %s", err, out)
+			probeErr = fmt.Errorf("nginx -V: %w: %s", err, out)
 			return
 		}
 		b := &nginxBin{path: path, without: map[string]bool{}}
@@ -204,7 +204,7 @@ func (b *nginxBin) start(t *testing.T, dir, config string, ports []int) (*nginxP
 				if strings.Contains(log, "Address already in use") {
 					return nil, errAddrInUse
 				}
-				return nil, fmt.Errorf("nginx exited at start (%v): %s\n%s", p.waited, p.out.String(), log)
+				return nil, fmt.Errorf("nginx exited at start (%w): %s\n%s", p.waited, p.out.String(), log)
 			case <-time.After(20 * time.Millisecond):
 			}
 			if time.Now().After(deadline) {

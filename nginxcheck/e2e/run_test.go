@@ -31,7 +31,7 @@ func loadFixture(dir, rule, name string) (*fixture, error) {
 	f := &fixture{rule: rule, name: name, dir: dir, src: string(b)}
 	f.site, err = prepareSite(f.src)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return f, nil
 }
@@ -84,7 +84,7 @@ func deploy(t *testing.T, bin *nginxBin, fx *fixture, newBackend func(*testing.T
 		}
 		conf, notes, err := fx.site.render(ports, be.addr, scale, bin.prelude(dir, extraHTTP))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", fx, err)
+			return nil, fmt.Errorf("%s: %w", fx, err)
 		}
 		for _, n := range notes {
 			t.Logf("%s: %s", fx, n)

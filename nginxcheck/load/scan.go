@@ -50,12 +50,11 @@ type scanner struct {
 }
 
 type token struct {
-	text        string // raw
-	value       string // unquoted
-	quoted      bool
-	line, col   int
-	kind        byte // 'w' word, ';', '{', '}', 0 EOF
-	quoteClosed bool
+	text      string // raw
+	value     string // unquoted
+	quoted    bool
+	line, col int
+	kind      byte // 'w' word, ';', '{', '}', 0 EOF
 }
 
 func scan(src []byte) ([]*statement, *scanner, error) {
