@@ -207,7 +207,7 @@ func (a *analysis) finish() report.Result {
 	for _, r := range rules {
 		known[r.doc.Name] = true
 	}
-	findings := suppress(a.findings, collectIgnores(files, known, blockEnd))
+	findings := report.ApplyIgnores(a.findings, collectIgnores(files, known, blockEnd))
 	type key struct {
 		rule, file string
 		line       int

@@ -203,29 +203,17 @@ func pkgDir(p *packages.Package) string {
 	return p.ID
 }
 
-// goIgnore is one //wscheck:ignore comment in Go code. The contract is the
-// nginx half's: a trailing comment covers its own line, a comment on a
-// line of its own the line below; the reason after " -- " is mandatory.
-type goIgnore struct {
-	file       string
-	line, col  int
-	target     int
-	rules      []string
-	used       bool
-	invalidMsg string
-}
-
 const goIgnorePrefix = "//wscheck:ignore"
 
-// suppressGo drops findings covered by valid ignore comments in the
-// analyzed files and reports ignores that are invalid or unused, under the
-// rule names the nginx half declares.
+// suppressGo applies //wscheck:ignore comments with the nginx half's
+// contract (report.ApplyIgnores): a trailing comment covers its own line,
+// a comment on a line of its own the line below, the reason is mandatory.
 func suppressGo(findings []report.Finding, pkgs []*packages.Package) []report.Finding {
 	known := map[string]bool{}
 	for _, r := range gocheck.Rules() {
 		known[r.Name] = true
 	}
-	var ignores []*goIgnore
+	var ignores []*report.Ignore
 	seen := map[string]bool{}
 	for _, p := range pkgs {
 		for _, f := range p.Syntax {
@@ -237,32 +225,11 @@ func suppressGo(findings []report.Finding, pkgs []*packages.Package) []report.Fi
 			ignores = append(ignores, fileIgnores(p.Fset, f, known)...)
 		}
 	}
-	kept := findings[:0:0]
-	for _, f := range findings {
-		covered := false
-		for _, ig := range ignores {
-			if ig.invalidMsg == "" && ig.file == f.File && ig.target == f.Line && slices.Contains(ig.rules, f.Rule) {
-				ig.used, covered = true, true
-			}
-		}
-		if !covered {
-			kept = append(kept, f)
-		}
-	}
-	for _, ig := range ignores {
-		switch {
-		case ig.invalidMsg != "":
-			kept = append(kept, report.Finding{Rule: "invalid-ignore", Severity: report.Warning, File: ig.file, Line: ig.line, Column: ig.col, Message: ig.invalidMsg})
-		case !ig.used:
-			kept = append(kept, report.Finding{Rule: "unused-ignore", Severity: report.Warning, File: ig.file, Line: ig.line, Column: ig.col,
-				Message: fmt.Sprintf("wscheck:ignore %s suppresses nothing here: delete it or correct the rule name", strings.Join(ig.rules, ","))})
-		}
-	}
-	return kept
+	return report.ApplyIgnores(findings, ignores)
 }
 
-func fileIgnores(fset *token.FileSet, f *ast.File, known map[string]bool) []*goIgnore {
-	var out []*goIgnore
+func fileIgnores(fset *token.FileSet, f *ast.File, known map[string]bool) []*report.Ignore {
+	var out []*report.Ignore
 	tf := fset.File(f.Pos())
 	for _, g := range f.Comments {
 		for _, c := range g.List {
@@ -270,28 +237,12 @@ func fileIgnores(fset *token.FileSet, f *ast.File, known map[string]bool) []*goI
 				continue
 			}
 			pos := fset.Position(c.Pos())
-			ig := &goIgnore{file: pos.Filename, line: pos.Line, col: pos.Column, target: pos.Line + 1}
+			target := pos.Line + 1
 			if trailing(tf, c) {
-				ig.target = pos.Line
+				target = pos.Line
 			}
-			spec, reason, hasReason := strings.Cut(strings.TrimPrefix(c.Text, goIgnorePrefix), "--")
-			for r := range strings.SplitSeq(spec, ",") {
-				if r = strings.TrimSpace(r); r != "" {
-					ig.rules = append(ig.rules, r)
-				}
-			}
-			switch {
-			case len(ig.rules) == 0:
-				ig.invalidMsg = "wscheck:ignore names no rule: write \"//wscheck:ignore RULE -- reason\""
-			case !hasReason || strings.TrimSpace(reason) == "":
-				ig.invalidMsg = "wscheck:ignore needs a reason after \" -- \": a suppression nobody can judge later is not accepted, so this one suppresses nothing"
-			default:
-				for _, r := range ig.rules {
-					if !known[r] {
-						ig.invalidMsg = fmt.Sprintf("wscheck:ignore names unknown Go rule %q (see wscheck rules), so it suppresses nothing", r)
-					}
-				}
-			}
+			ig := &report.Ignore{File: pos.Filename, Line: pos.Line, Col: pos.Column, From: target, To: target}
+			ig.Rules, ig.Invalid = report.ParseIgnore(strings.TrimPrefix(c.Text, goIgnorePrefix), func(r string) bool { return known[r] })
 			out = append(out, ig)
 		}
 	}
