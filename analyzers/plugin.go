@@ -67,26 +67,18 @@ func (p *plugin) GetLoadMode() string { return register.LoadModeTypesInfo }
 // BuildAnalyzers returns Suite, each analyzer wrapped to apply the
 // settings.
 func (p *plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	out := make([]*analysis.Analyzer, 0, len(Suite))
-	exemptSet := false
-	for _, a := range Suite {
-		// golangci-lint builds the analyzers once per process, so setting
-		// the analyzer's own flag is the same as passing it on the command
-		// line. Without the setting, the flag goes back to its default.
-		if f := a.Flags.Lookup("origin-exempt"); f != nil {
-			v := f.DefValue
-			if p.settings.OriginExempt != nil {
-				v = strings.Join(p.settings.OriginExempt, ",")
-			}
-			if err := f.Value.Set(v); err != nil {
-				return nil, fmt.Errorf("wscheck settings: origin-exempt: %w", err)
-			}
-			exemptSet = true
-		}
-		out = append(out, p.wrap(a))
+	// golangci-lint builds the analyzers once per process, so setting the
+	// analyzer's own flag is the same as passing it on the command line.
+	exemptSet, err := SetOriginExempt(p.settings.OriginExempt)
+	if err != nil {
+		return nil, fmt.Errorf("wscheck settings: origin-exempt: %w", err)
 	}
 	if p.settings.OriginExempt != nil && !exemptSet {
 		return nil, errors.New("wscheck settings: origin-exempt: no analyzer has this option")
+	}
+	out := make([]*analysis.Analyzer, 0, len(Suite))
+	for _, a := range Suite {
+		out = append(out, p.wrap(a))
 	}
 	return out, nil
 }

@@ -37,18 +37,12 @@ func (g *goFlags) register(fs *pflag.FlagSet) {
 // apply sets the analyzers' own flags, so every driver sees the same
 // options; a flag left unset goes back to its default.
 func (g *goFlags) apply(fs *pflag.FlagSet) error {
-	for _, a := range analyzers.Suite {
-		f := a.Flags.Lookup("origin-exempt")
-		if f == nil {
-			continue
-		}
-		v := f.DefValue
-		if fs.Changed("origin-exempt") {
-			v = strings.Join(g.originExempt, ",")
-		}
-		if err := f.Value.Set(v); err != nil {
-			return fmt.Errorf("--origin-exempt: %w", err)
-		}
+	var exempt []string // nil: the default
+	if fs.Changed("origin-exempt") {
+		exempt = append([]string{}, g.originExempt...)
+	}
+	if _, err := analyzers.SetOriginExempt(exempt); err != nil {
+		return fmt.Errorf("--origin-exempt: %w", err)
 	}
 	return nil
 }
