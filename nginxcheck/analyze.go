@@ -1,7 +1,6 @@
 package nginxcheck
 
 import (
-	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -49,7 +48,7 @@ func Analyze(paths []string, opts Options) report.Result {
 		st, err := os.Stat(p)
 		switch {
 		case err != nil:
-			a.errors = append(a.errors, report.FileError{File: p, Message: readErr(err)})
+			a.errors = append(a.errors, report.FileError{File: p, Message: load.ReadError(err)})
 		case st.IsDir():
 			a.within(p)
 			a.analyzeDir(p)
@@ -72,14 +71,6 @@ func AnalyzeDump(r io.Reader, opts Options) report.Result {
 	a.within("")
 	a.addTree(a.loader.Load(d.Order[0]))
 	return a.finish()
-}
-
-func readErr(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // addTree runs the rules over one loaded tree.
@@ -117,24 +108,23 @@ func (a *analysis) analyzeDir(dir string) {
 		}
 	}
 	reached := map[string]bool{}
-	for _, f := range found {
-		if included[key(f)] {
-			continue
-		}
+	root := func(f string) {
 		a.addTree(trees[f])
 		reached[key(f)] = true
 		for _, inc := range trees[f].Files {
 			reached[key(inc.Path)] = true
 		}
 	}
+	for _, f := range found {
+		if !included[key(f)] {
+			root(f)
+		}
+	}
 	// Files that only include each other (a cycle) have no root: analyze
 	// them anyway, so the cycle is reported instead of silently skipped.
 	for _, f := range found {
 		if !reached[key(f)] {
-			a.addTree(trees[f])
-			for _, inc := range trees[f].Files {
-				reached[key(inc.Path)] = true
-			}
+			root(f)
 		}
 	}
 }

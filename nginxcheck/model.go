@@ -131,10 +131,9 @@ type model struct {
 
 func buildModel(t *load.Tree) *model {
 	m := &model{tree: t, named: map[string]*location{}, maps: map[string]*mapDef{}, defined: map[string]bool{}}
-	var top *level
+	var top *level // the outermost level a fragment implies
 	switch t.Context {
 	case load.Main:
-		top = nil
 		for _, s := range load.Expand(t.Root.Nodes) {
 			if s.Node.Name == "http" && s.Node.Block {
 				m.walk(newLevel("http", s.Node, nil, s.Node.Children))

@@ -123,7 +123,6 @@ type Loader struct {
 type parsed struct {
 	stmts    []*statement
 	comments map[int]Comment
-	lines    int
 	err      error
 }
 
@@ -154,7 +153,7 @@ func (l *Loader) Parse(name string) (*File, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	f := &File{Path: name, Comments: p.comments, Lines: p.lines}
+	f := &File{Path: name, Comments: p.comments}
 	f.Nodes = convert(p.stmts, f)
 	return f, nil
 }
@@ -162,7 +161,7 @@ func (l *Loader) Parse(name string) (*File, error) {
 func (l *Loader) parse(name string) *parsed {
 	src, err := l.src.ReadFile(name)
 	if err != nil {
-		return &parsed{err: &Error{File: name, Msg: readError(err)}}
+		return &parsed{err: &Error{File: name, Msg: ReadError(err)}}
 	}
 	stmts, sc, err := scan(src)
 	if err == nil {
@@ -183,10 +182,12 @@ func (l *Loader) parse(name string) *parsed {
 		}
 		return &parsed{err: &Error{File: name, Line: se.Line, Col: se.Col, Msg: msg}}
 	}
-	return &parsed{stmts: stmts, comments: sc.comments, lines: sc.line}
+	return &parsed{stmts: stmts, comments: sc.comments}
 }
 
-func readError(err error) string {
+// ReadError words a file-system error without repeating the path the
+// report already names.
+func ReadError(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err.Error()
@@ -198,9 +199,9 @@ func convert(stmts []*statement, f *File) []*Node {
 	out := make([]*Node, 0, len(stmts))
 	for _, st := range stmts {
 		out = append(out, &Node{
-			Name: st.name, Args: st.args, Raw: st.raw, File: f,
+			Name: st.name, Args: st.args, File: f,
 			Line: st.line, Col: st.col, EndLine: st.endLine,
-			Block: st.block, Lua: st.lua, Children: convert(st.children, f),
+			Block: st.block, Children: convert(st.children, f),
 		})
 	}
 	return out
@@ -308,7 +309,6 @@ func (r *resolver) resolve(n *Node) *Include {
 	}
 	if _, err := r.l.src.ReadFile(name); err != nil {
 		if stock, ok := stockFile(arg); ok {
-			inc.Stock = filepath.Base(arg)
 			inc.Files = []*File{stock}
 			return inc
 		}

@@ -10,13 +10,11 @@ import "strings"
 type Node struct {
 	Name     string
 	Args     []string // as nginx reads them: unquoted, escapes resolved
-	Raw      []string // as written
 	File     *File
 	Line     int
 	Col      int
 	EndLine  int
 	Block    bool
-	Lua      bool
 	Children []*Node
 	Include  *Include // set on include directives
 }
@@ -35,8 +33,6 @@ type Include struct {
 	// Unknown: the file could not be read, so whatever it could set at this
 	// level is unknown to the rules.
 	Unknown bool
-	// Stock names the well-known file modeled instead of read ("" if read).
-	Stock string
 }
 
 // File is one parsed config file.
@@ -44,7 +40,6 @@ type File struct {
 	Path     string
 	Nodes    []*Node
 	Comments map[int]Comment // by line, for ignore and marker comments
-	Lines    int
 }
 
 // Comment is a '#' comment; Trailing when a statement precedes it on its line.
@@ -63,16 +58,12 @@ const (
 	Location                // a snippet of bare directives
 )
 
-func (c Context) String() string {
-	return [...]string{"main", "http", "server", "location"}[c]
-}
-
 // ContextOf infers the context a file's top-level directives imply.
 func ContextOf(nodes []*Node) Context {
 	ctx := Location
 	for _, n := range nodes {
 		switch n.Name {
-		case "http", "events", "stream", "worker_processes", "user", "pid", "load_module", "worker_rlimit_nofile", "error_log_main":
+		case "http", "events", "stream", "worker_processes", "user", "pid", "load_module", "worker_rlimit_nofile":
 			return Main
 		case "server", "upstream", "map", "geo", "split_clients", "proxy_cache_path", "limit_req_zone", "limit_conn_zone", "log_format":
 			if ctx > HTTP {
