@@ -23,8 +23,8 @@ type wsLocation struct {
 // Server-Sent Events or plain HTTP.
 var wellKnownEndpoint = regexp.MustCompile(`(?i)(^|/)(ws|wss|websocket|websockets|socket|socket\.io|engine\.io|sockjs|sockjs-node|cable|_stcore/stream|api/websocket|xmpp-websocket|api/live|websockify|signalr|hubs?|webpack-hmr|_next/webpack-hmr|vite-hmr|hmr|mqtt|graphql-ws|subscriptions-ws)$`)
 
-// endpointOf reduces a location match to a comparable path: regex anchors
-// and trailing slashes stripped, simple alternations left to the caller.
+// endpointCandidates reduces a location match to comparable paths: regex anchors
+// and trailing slashes stripped, one path per branch of a final alternation.
 func endpointCandidates(path string) []string {
 	p := strings.TrimLeft(path, "^")
 	p = strings.TrimRight(p, "/$")
