@@ -33,6 +33,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
@@ -154,18 +155,6 @@ func Neutralize(d Dialect, src []byte) (*Neutralized, error) {
 		return nil, err
 	}
 	return &Neutralized{Dialect: d, Text: n.out, Placeholders: n.placeholders, Conditions: n.conditions}, nil
-}
-
-// neutralizeYAML is the mode for YAML files (Helm templates): the result
-// must parse as YAML, so control tags and expressions that stand alone on
-// their line (they render structure) are blanked, and other expressions
-// become opaque scalars.
-func neutralizeYAML(d Dialect, src []byte) ([]byte, error) {
-	n := &neutralizer{d: d, src: src, line: 1, col: 1, yaml: true}
-	if err := n.run(); err != nil {
-		return nil, err
-	}
-	return n.out, nil
 }
 
 type tagKind int
@@ -394,7 +383,7 @@ func trimTag(body string) string {
 
 func firstWord(body string) string {
 	f := strings.FieldsFunc(body, func(r rune) bool {
-		return !(r == '_' || r == '/' || r == '*' || r == '$' || r == '=' || r == ':' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+		return !strings.ContainsRune("_/*$=:", r) && !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 	if len(f) == 0 {
 		return ""
@@ -633,7 +622,8 @@ func (n *neutralizer) fillMarker(text []byte, marker string) bool {
 
 // emitYAML: in a YAML file only scalars may become placeholders.
 func (n *neutralizer) emitYAML(t tag, text []byte) {
-	if t.kind == tagOutput && !(n.lineBlankBefore(t.start) && n.restOfLineBlank(t.end)) {
+	standalone := n.lineBlankBefore(t.start) && n.restOfLineBlank(t.end)
+	if t.kind == tagOutput && !standalone {
 		n.fill(text, "", true)
 		return
 	}
@@ -722,7 +712,7 @@ func (s *nstate) feed(c byte) {
 		s.inWord = false
 	case c == ';':
 		s.stmtStart, s.inWord = true, false
-	case c == '{' && !(s.inWord && dollar):
+	case c == '{' && (!s.inWord || !dollar):
 		s.depth++
 		s.stmtStart, s.inWord = true, false
 	case c == '}' && !s.inWord:
