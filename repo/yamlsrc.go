@@ -174,6 +174,8 @@ func (x *yamlExtract) take(n *yaml.Node, key string) error {
 			keep[l] = span{whole: true}
 		}
 		line, col = n.Line+1, 1
+	case n.Style&yaml.DoubleQuotedStyle != 0 && strings.Contains(string([]rune(x.lines[n.Line-1])[min(n.Column, utf8.RuneCountInString(x.lines[n.Line-1])):]), `\`):
+		return skip(`the string has escapes (\n, \") so its text is not the file's and positions would be wrong; write the nginx text as a literal block scalar (|)`)
 	default:
 		if strings.Contains(n.Value, "\n") {
 			return skip("a multi-line quoted or plain YAML string folds its lines, so its text is not the file's and positions would be wrong; write the nginx text as a literal block scalar (|)")
@@ -185,10 +187,10 @@ func (x *yamlExtract) take(n *yaml.Node, key string) error {
 		}
 		end := start + utf8.RuneCountInString(n.Value)
 		if start < 0 || end > len(raw) || string(raw[start:end]) != n.Value {
-			return skip("the string has escapes (\\n, \\\", '') so its text is not the file's and positions would be wrong; write the nginx text as a literal block scalar (|)")
+			return skip("the string has escapes ('') so its text is not the file's and positions would be wrong; write the nginx text as a literal block scalar (|)")
 		}
 		keep[n.Line-1] = span{from: start, to: end}
-		col = start + 1
+		line, col = n.Line, start+1
 	}
 	region := blankOutside(x.src, keep)
 	e := Embedded{Key: key, Line: line, Col: col, Text: region, Dialect: x.dialect}
