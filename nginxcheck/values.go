@@ -3,6 +3,8 @@ package nginxcheck
 import (
 	"fmt"
 	"strings"
+
+	"github.com/wscheck/wscheck/nginxcheck/load"
 )
 
 // Header values are judged as the backend reads them: the value nginx
@@ -32,8 +34,8 @@ func (m *model) evalFor(value string, hs handshake) (string, bool) {
 }
 
 func (m *model) eval(value string, hs handshake, depth int) (string, bool) {
-	if depth > maxEvalDepth {
-		return "", false
+	if depth > maxEvalDepth || load.IsPlaceholder(value) {
+		return "", false // a template placeholder's value is unknown
 	}
 	known := true
 	out := varRef.ReplaceAllStringFunc(value, func(ref string) string {
