@@ -2,6 +2,7 @@ package nginxcheck
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
@@ -233,3 +234,92 @@ func (m *model) addLocation(l *level, n *load.Node) {
 	}
 	m.locations = append(m.locations, loc)
 }
+
+// server returns the server level a location belongs to, or nil.
+func (l *level) server() *level {
+	for ; l != nil; l = l.parent {
+		if l.kind == "server" {
+			return l
+		}
+	}
+	return nil
+}
+
+// listening is what a server's listen directives say.
+type listening struct {
+	ports []int
+	quic  bool // a listen with the quic parameter: HTTP/3 is on unless "http3 off"
+	// known: every listen was read (no unix socket, placeholder or unseen
+	// include) and there is at least one.
+	known bool
+}
+
+// listens reads the ports a server accepts connections on.
+func (l *level) listens() listening {
+	var out listening
+	if l == nil || l.node == nil || l.unknown || l.conditional["listen"] {
+		return out
+	}
+	out.known = true
+	for _, s := range l.own("listen") {
+		port, ok := listenPort(s.Node.Arg(0))
+		if !ok || slices.ContainsFunc(s.Node.Args, load.IsPlaceholder) {
+			out.known = false
+		}
+		out.ports = append(out.ports, port)
+		for _, a := range s.Node.Args[1:] {
+			if a == "quic" {
+				out.quic = true
+			}
+		}
+	}
+	if len(out.ports) == 0 {
+		out.known = false // nginx's default (*:80 or *:8000) depends on how it runs
+	}
+	if h := effective(l, "http3"); h.node != nil && h.node.Arg(0) == "off" {
+		out.quic = false
+	}
+	return out
+}
+
+// listenPort reads the port of a listen address: "8080", "127.0.0.1:8080",
+// "[::]:443", "localhost" (80).
+func listenPort(addr string) (int, bool) {
+	if addr == "" || strings.HasPrefix(addr, "unix:") || strings.ContainsAny(addr, "${}%") || load.IsPlaceholder(addr) {
+		return 0, false
+	}
+	if i := strings.LastIndex(addr, "]"); i >= 0 { // [::]:443
+		addr = addr[i+1:]
+		if addr == "" {
+			return 80, true
+		}
+		addr = strings.TrimPrefix(addr, ":")
+	} else if i := strings.LastIndex(addr, ":"); i >= 0 {
+		addr = addr[i+1:]
+	} else if !allDigits(addr) {
+		return 80, true // a host name or address alone
+	}
+	if !allDigits(addr) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(addr)
+	if err != nil || n <= 0 || n > 65535 {
+		return 0, false
+	}
+	return n, true
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// defaultPort: a browser's Host and Origin carry no port for these.
+func defaultPort(p int) bool { return p == 80 || p == 443 }
