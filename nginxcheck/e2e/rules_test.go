@@ -76,10 +76,10 @@ func proveRules(t *testing.T, bin *nginxBin, rules report.Rules) {
 	})
 	for _, r := range rules {
 		t.Run(r.Name, func(t *testing.T) {
-			t.Parallel()
 			if why, ok := sourceOnly[r.Name]; ok {
-				t.Skip(why)
+				t.Skip(why) // before Parallel: its reason prints next to its name
 			}
+			t.Parallel()
 			p := &prover{bin: bin, rule: r, obs: obs}
 			proof, special := proofs[r.Name]
 			dir := filepath.Join(rulesDir, r.Name)
