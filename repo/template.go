@@ -8,8 +8,8 @@ package repo
 // one character at the same line and column (newlines are kept), so the
 // loader's file, line and column are the template's own and no mapping
 // table exists that could drift. A template expression becomes an opaque
-// word of load.PlaceholderRune characters; a control tag at statement level
-// becomes a condition marker directive (load.MarkOpen, MarkElse, MarkEnd);
+// word of PlaceholderRune characters; a control tag at statement level
+// becomes a condition marker directive (MarkOpen, MarkElse, MarkEnd);
 // comments and assignments become blanks.
 //
 // Why not render (for Helm: its engine as a library with the chart's
@@ -35,8 +35,22 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+)
 
-	"github.com/wscheck/wscheck/nginxcheck/load"
+// What neutralization leaves in nginx text (package load reads them):
+//
+//   - a placeholder: every character of a template expression ({{ x }},
+//     ${VAR}, %%var%%, <%= x %>) replaced by PlaceholderRune, so it stays one
+//     opaque word (or part of one) at the template's own line and column;
+//   - a condition marker: a directive named MarkOpen, MarkElse or MarkEnd
+//     where a template condition or loop opens, branches or closes between
+//     statements. Directives between MarkOpen and its MarkEnd exist only
+//     when the template says so.
+const (
+	PlaceholderRune = '¤'
+	MarkOpen        = "¤if"
+	MarkElse        = "¤else"
+	MarkEnd         = "¤end"
 )
 
 // Dialect is a template language that can hold nginx text.
@@ -184,7 +198,8 @@ type openTag struct {
 
 type neutralizer struct {
 	d         Dialect
-	yaml      bool
+	yaml      bool // a YAML file: the result must stay YAML
+	fragment  bool // a piece of a file: conditions may open or close outside it
 	src, out  []byte
 	pos       int
 	line, col int // of pos
@@ -208,7 +223,7 @@ func (n *neutralizer) run() error {
 			return err
 		}
 	}
-	if len(n.stack) > 0 {
+	if len(n.stack) > 0 && !n.fragment {
 		top := n.stack[len(n.stack)-1]
 		return &TemplateError{n.d, top.line, top.col, top.text, "is never closed"}
 	}
@@ -493,11 +508,16 @@ func (n *neutralizer) emit(t tag) error {
 	}
 	startLine, startCol := n.line, n.col
 	text := n.src[t.start:t.end]
-	if err := n.structure(t, startLine, startCol); err != nil {
-		return err
+	// A fragment (nginx text cut out of a YAML file) may close or branch a
+	// condition opened outside it: that tag says nothing about the text.
+	outside := n.fragment && (t.kind == tagMid || t.kind == tagClose) && len(n.stack) == 0
+	if !outside {
+		if err := n.structure(t, startLine, startCol); err != nil {
+			return err
+		}
 	}
 	switch {
-	case t.kind == tagComment || t.kind == tagNeutral:
+	case t.kind == tagComment || t.kind == tagNeutral || outside:
 		n.fill(text, "", false)
 	case n.yaml:
 		n.emitYAML(t, text)
@@ -512,7 +532,7 @@ func (n *neutralizer) emit(t tag) error {
 			n.fill(text, "", true)
 		}
 	case n.ns.atStatement():
-		marker := map[tagKind]string{tagOpen: load.MarkOpen, tagMid: load.MarkElse, tagClose: load.MarkEnd}[t.kind]
+		marker := map[tagKind]string{tagOpen: MarkOpen, tagMid: MarkElse, tagClose: MarkEnd}[t.kind]
 		if !n.fillMarker(text, marker+";") {
 			return &TemplateError{n.d, startLine, startCol, shorten(text), "is too short to mark where the condition starts or ends"}
 		}
@@ -578,7 +598,7 @@ func (n *neutralizer) fill(text []byte, suffix string, opaque bool) {
 			n.out = append(n.out, c)
 			n.ns.feed(c)
 		case opaque:
-			n.out = utf8.AppendRune(n.out, load.PlaceholderRune)
+			n.out = utf8.AppendRune(n.out, PlaceholderRune)
 			n.ns.feed('x')
 		default:
 			n.out = append(n.out, ' ')
