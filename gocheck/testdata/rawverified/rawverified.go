@@ -51,10 +51,11 @@ func literalHeader(c net.Conn, u *url.URL) error {
 	return err
 }
 
-// A key variable that changes is not a constant.
+// A key variable that changes is not a constant; and this function, not
+// its package, is what must check the answer: it does not.
 func reassigned(req *http.Request, fresh func() string) {
 	key := "AAAAAAAAAAAAAAAAAAAAAA=="
 	key = fresh()
 	req.Header.Set("Upgrade", "websocket")
-	req.Header.Set("Sec-WebSocket-Key", key)
+	req.Header.Set("Sec-WebSocket-Key", key) // want `^hand-built websocket handshake sets its own Sec-WebSocket-Key: nothing checks`
 }
