@@ -40,9 +40,12 @@ type dialForward struct {
 func (*dialForward) AFact()           {}
 func (f *dialForward) String() string { return "dialForward(" + f.Dial + ")" }
 
-// verifiesAccept is exported for a function that reads a response's
-// Sec-WebSocket-Accept, itself or through the functions it calls.
-type verifiesAccept struct{}
+// verifiesAccept is exported for a function that is handed a response and
+// reads its Sec-WebSocket-Accept, itself or through the functions it
+// calls.
+type verifiesAccept struct {
+	Param int // index of the response (or header) parameter
+}
 
 func (*verifiesAccept) AFact()         {}
 func (*verifiesAccept) String() string { return "verifiesAccept" }
@@ -90,7 +93,7 @@ func (c *checker) exportFacts() {
 			c.pass.ExportObjectFact(fn, f)
 		}
 		if c.verifies(fn) {
-			c.pass.ExportObjectFact(fn, new(verifiesAccept))
+			c.pass.ExportObjectFact(fn, &verifiesAccept{Param: responseParam(fn.Signature())})
 		}
 	}
 }
@@ -380,14 +383,18 @@ func (c *checker) verifies(fn *types.Func) bool {
 	return v
 }
 
-func takesResponse(sig *types.Signature) bool {
+func takesResponse(sig *types.Signature) bool { return responseParam(sig) >= 0 }
+
+// responseParam is the index of the first *http.Response or http.Header
+// parameter, or -1.
+func responseParam(sig *types.Signature) int {
 	for i := range sig.Params().Len() {
 		t := sig.Params().At(i).Type()
 		if isHeaderType(t) || typeName(t) == "net/http.Response" {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // bodyVerifies reports whether a function body reads a response's
