@@ -1,0 +1,24 @@
+package load
+
+import (
+	"strings"
+
+	"github.com/wscheck/wscheck/repo"
+)
+
+// Templated configs reach the loader neutralized (package repo): template
+// expressions are words of PlaceholderRune, and template conditions between
+// statements are marker directives.
+const (
+	PlaceholderRune = repo.PlaceholderRune
+	MarkOpen        = repo.MarkOpen
+	MarkElse        = repo.MarkElse
+	MarkEnd         = repo.MarkEnd
+)
+
+// IsPlaceholder reports whether a directive name or argument holds template
+// text whose rendered value is unknown.
+func IsPlaceholder(s string) bool { return strings.ContainsRune(s, PlaceholderRune) }
+
+// IsMarker reports a condition marker directive.
+func IsMarker(name string) bool { return name == MarkOpen || name == MarkElse || name == MarkEnd }
