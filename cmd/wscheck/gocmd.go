@@ -48,7 +48,7 @@ func (l goLoad) buildFlags() []string {
 
 func (g *goFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&g.tests, "tests", false, "also analyze _test.go files (default off: test code often dials fakes on purpose)")
-	fs.StringSliceVar(&g.tags, "tags", nil, "build tags, comma-separated as for go vet -tags (GOFLAGS=-tags=... applies too); files their constraints exclude are not analyzed")
+	fs.StringSliceVar(&g.tags, "tags", nil, "build tags, as go vet -tags (GOFLAGS=-tags=... applies too); files they exclude are not analyzed")
 	fs.StringSliceVar(&g.originExempt, "origin-exempt", nil, `substrings of a constant dial URL that need no Origin header (default "/devtools/"; "" exempts nothing)`)
 }
 
