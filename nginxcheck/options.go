@@ -24,6 +24,8 @@ type Options struct {
 	// only the files it matches; Exclude skips matching files and
 	// directories.
 	Include, Exclude []string
+	// Enable names the rules off by default (report.Rule.Off) to run too.
+	Enable []string
 }
 
 // PathMapping maps a host path prefix such as /etc/nginx onto a directory.
