@@ -330,7 +330,7 @@ func TestRulesHalves(t *testing.T) {
 func TestExplainSuggestsRule(t *testing.T) {
 	for typo, want := range map[string]string{
 		"missing-upgrade":         "missing-upgrade-header",
-		"missing-upgarde-header":  "missing-upgrade-header",
+		"missing-upgrade-headr":   "missing-upgrade-header",
 		"hand-built-keys":         "hand-built-key",
 		"totally-unrelated-thing": "",
 	} {
