@@ -76,13 +76,17 @@ func (p *pass) report(n *load.Node, format string, args ...any) {
 	})
 }
 
+// becauseTail starts the suffix every WebSocket finding carries.
+const becauseTail = " [judged a WebSocket location because "
+
 // because is the suffix every WebSocket finding carries.
 func because(ws *wsLocation) string {
-	return fmt.Sprintf(" [judged a WebSocket location because %s]", ws.reason)
+	return becauseTail + ws.reason + "]"
 }
 
-// runRules applies every rule to a model.
-func runRules(m *model, opts Options, complete bool) []report.Finding {
+// runRules applies every rule to a model; it also returns the locations
+// it judged as WebSocket, for the summary.
+func runRules(m *model, opts Options, complete bool) ([]report.Finding, []*wsLocation) {
 	var out []report.Finding
 	ws := m.websocketLocations()
 	for _, r := range rules {
@@ -96,7 +100,7 @@ func runRules(m *model, opts Options, complete bool) []report.Finding {
 			}
 		}
 	}
-	return out
+	return out, ws
 }
 
 var wantComment = regexp.MustCompile(` *# want(-error)? "[^\n]*`)

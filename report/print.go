@@ -10,12 +10,12 @@ import (
 // file:line:col form editors and terminals make clickable.
 func WriteText(w io.Writer, r Result) error {
 	for _, e := range r.Errors {
-		if _, err := fmt.Fprintf(w, "%s: error: %s\n", Position(e.File, e.Line, e.Column), e.Message); err != nil {
+		if _, err := fmt.Fprintf(w, "%s: error: %s\n", Position(Escape(e.File), e.Line, e.Column), Escape(e.Message)); err != nil {
 			return err
 		}
 	}
 	for _, f := range r.Findings {
-		if _, err := fmt.Fprintf(w, "%s: %s: %s (%s)\n", Position(f.File, f.Line, f.Column), f.Severity, f.Message, f.Rule); err != nil {
+		if _, err := fmt.Fprintf(w, "%s: %s: %s (%s)\n", Position(Escape(f.File), f.Line, f.Column), f.Severity, Escape(f.Message), f.Rule); err != nil {
 			return err
 		}
 	}
@@ -30,6 +30,7 @@ func WriteJSON(w io.Writer, r Result) error {
 	if r.Errors == nil {
 		r.Errors = []FileError{}
 	}
+	r.Summary.fillLists()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)

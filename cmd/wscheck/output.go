@@ -23,6 +23,7 @@ type outputFlags struct {
 
 	configFile string // --config
 	noConfig   bool   // --no-config
+	verbose    bool   // --verbose: list path maps and files not analyzed
 
 	// From .wscheck.yaml only (see applyConfig).
 	severity   map[string]report.Severity
@@ -36,6 +37,7 @@ func (o *outputFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.disable, "disable", nil, "do not report these rules (comma-separated)")
 	fs.StringVar(&o.configFile, "config", "", "read this repository configuration instead of the nearest "+config.FileName)
 	fs.BoolVar(&o.noConfig, "no-config", false, "read no "+config.FileName)
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "also list every path map used and every proxy file not analyzed (text format, on stderr)")
 }
 
 // check validates the flags before any work is done, so bad usage exits
@@ -71,6 +73,10 @@ func (o *outputFlags) emit(e *env, res report.Result, failOn report.Severity, se
 	if err := report.Write(e.stdout, o.format, res, opts); err != nil {
 		fmt.Fprintf(e.stderr, "wscheck: writing report: %v\n", err)
 		return report.ExitBroken
+	}
+	if o.format == "text" {
+		// Silence must mean "judged and clean": say what was judged.
+		report.WriteSummary(e.stderr, res, o.verbose)
 	}
 	return res.ExitCode(failOn)
 }
