@@ -312,18 +312,24 @@ var imageDirs = []string{"/usr/local/openresty/nginx/conf", "/etc/openresty", "/
 // compose file or Dockerfile maps already.
 func (l *Layout) trees(configs []string) {
 	for _, c := range configs {
-		abs, err := filepath.Abs(c)
-		if err != nil {
-			continue
+		slash := filepath.ToSlash(filepath.Clean(c))
+		if !filepath.IsAbs(c) {
+			slash = "/" + slash // a walk from inside the tree: ./etc/nginx/...
 		}
-		slash := filepath.ToSlash(abs)
 		for _, img := range imageDirs {
 			i := strings.Index(slash, img+"/")
-			if i <= 0 {
-				continue
+			if i < 0 || (i == 0 && filepath.IsAbs(c)) {
+				continue // the machine's own /etc/nginx is no copy of an image
 			}
-			tree := filepath.FromSlash(slash[:i+len(img)])
-			base := filepath.FromSlash(slash[:i])
+			base := strings.TrimPrefix(slash[:i], "/")
+			if filepath.IsAbs(c) {
+				base = slash[:i]
+			}
+			if base == "" {
+				base = "."
+			}
+			base = filepath.FromSlash(base)
+			tree := filepath.Join(base, filepath.FromSlash(img))
 			if filepath.Base(base) == "rootfs" {
 				l.Maps = append(l.Maps, Mapping{From: "/", To: base, Scope: filepath.Dir(base), Origin: base})
 			}

@@ -364,24 +364,33 @@ func (r *resolver) include(n *Node, stack []string) {
 
 func (r *resolver) resolve(n *Node) *Include {
 	arg := n.Args[0]
-	var name string
+	var img, name string // the path in the image, and where it is read
 	switch {
 	case strings.HasPrefix(arg, "/"):
-		name = r.mapPath(arg)
+		img = arg
 	case r.image:
-		name = r.mapPath(path.Join(r.prefix, arg))
+		img = path.Join(r.prefix, arg)
 	default:
 		name = r.relative(arg)
+	}
+	if img != "" {
+		name = r.mapPath(img)
 	}
 	inc := &Include{}
 	if strings.ContainsAny(name, "*?[") {
 		matches, err := r.l.src.Glob(name)
-		if err != nil {
+		files := r.fileMaps(img)
+		if err != nil && !(repo.Missing(err) && len(files) > 0) {
 			r.unreadable(inc, n, err)
 			return inc
 		}
+		// Files copied one by one into an image directory the repository
+		// does not mirror: the rest of it is the base image's, whose stock
+		// files (the official image's conf.d/default.conf) set no proxy
+		// settings, so the known files are the whole include.
+		matches = append(matches, files...)
 		slices.Sort(matches)
-		for _, m := range matches {
+		for _, m := range slices.Compact(matches) {
 			if strings.HasPrefix(filepath.Base(m), ".") {
 				continue // glob(3), unlike filepath.Glob, skips dotfiles
 			}
@@ -391,6 +400,22 @@ func (r *resolver) resolve(n *Node) *Include {
 	}
 	r.add(inc, n, name)
 	return inc
+}
+
+// fileMaps are the targets of the mappings whose image path an include
+// pattern matches (Dockerfile COPY or a compose mount of one file).
+func (r *resolver) fileMaps(pattern string) []string {
+	if pattern == "" {
+		return nil
+	}
+	var out []string
+	for _, m := range r.maps {
+		if ok, _ := path.Match(pattern, m.From); ok && !strings.ContainsAny(m.From, "*?[") {
+			r.used(m)
+			out = append(out, m.To)
+		}
+	}
+	return out
 }
 
 // unreadable settles an include whose file could not be read. A file the
