@@ -1,6 +1,8 @@
 package nginxcheck
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
@@ -14,14 +16,37 @@ type level struct {
 	parent *level
 	dirs   []load.Spliced
 	byName map[string][]load.Spliced // dirs indexed once: http levels hold thousands
-	// unknown: an include at this level named no readable file, so any
-	// directive it could hold is unknown here.
+	// unknown: an include at this level named no readable file, or a
+	// template expression renders directives here, so any directive they
+	// could hold is unknown here.
 	unknown bool
+	// conditional names the simple directives that exist here only under
+	// a template condition or loop (see load.MarkOpen): their value at this
+	// level is unknown. A block under a condition is still judged.
+	conditional map[string]bool
 }
 
 func newLevel(kind string, node *load.Node, parent *level, children []*load.Node) *level {
 	l := &level{kind: kind, node: node, parent: parent, byName: map[string][]load.Spliced{}}
+	depth := 0
 	for _, s := range load.Expand(children) {
+		switch n := s.Node; {
+		case n.Name == load.MarkOpen:
+			depth++
+			continue
+		case n.Name == load.MarkEnd:
+			depth = max(0, depth-1)
+			continue
+		case n.Name == load.MarkElse:
+			continue
+		case load.IsPlaceholder(n.Name):
+			l.unknown = true
+		case depth > 0 && !n.Block:
+			if l.conditional == nil {
+				l.conditional = map[string]bool{}
+			}
+			l.conditional[n.Name] = true
+		}
 		l.dirs = append(l.dirs, s)
 		l.byName[s.Node.Name] = append(l.byName[s.Node.Name], s)
 		if s.Node.Include != nil && s.Node.Include.Unknown {
@@ -55,9 +80,13 @@ type headerSet struct {
 func effectiveHeaders(l *level) headerSet {
 	for ; l != nil; l = l.parent {
 		if own := l.own("proxy_set_header"); len(own) > 0 {
-			hs := headerSet{from: l, unknown: l.unknown}
+			hs := headerSet{from: l, unknown: l.unknown || l.conditional["proxy_set_header"]}
 			for _, s := range own {
-				hs.list = append(hs.list, header{strings.ToLower(s.Node.Arg(0)), s.Node.Arg(1), s})
+				h := header{strings.ToLower(s.Node.Arg(0)), s.Node.Arg(1), s}
+				if load.IsPlaceholder(h.name) || (load.IsPlaceholder(h.value) && (h.name == "upgrade" || h.name == "connection" || h.name == "host")) {
+					hs.unknown = true // a template value decides what is sent
+				}
+				hs.list = append(hs.list, h)
 			}
 			return hs
 		}
@@ -91,8 +120,14 @@ type setting struct {
 // effective finds the nearest level that sets a normally inherited directive.
 func effective(l *level, name string) setting {
 	for ; l != nil; l = l.parent {
+		if l.conditional[name] {
+			return setting{unknown: true}
+		}
 		if own := l.own(name); len(own) > 0 {
 			last := own[len(own)-1]
+			if slices.ContainsFunc(last.Node.Args, load.IsPlaceholder) {
+				return setting{unknown: true} // a template value
+			}
 			return setting{node: last.Node, site: last.Site, at: l}
 		}
 		if l.unknown {
@@ -199,3 +234,92 @@ func (m *model) addLocation(l *level, n *load.Node) {
 	}
 	m.locations = append(m.locations, loc)
 }
+
+// server returns the server level a location belongs to, or nil.
+func (l *level) server() *level {
+	for ; l != nil; l = l.parent {
+		if l.kind == "server" {
+			return l
+		}
+	}
+	return nil
+}
+
+// listening is what a server's listen directives say.
+type listening struct {
+	ports []int
+	quic  bool // a listen with the quic parameter: HTTP/3 is on unless "http3 off"
+	// known: every listen was read (no unix socket, placeholder or unseen
+	// include) and there is at least one.
+	known bool
+}
+
+// listens reads the ports a server accepts connections on.
+func (l *level) listens() listening {
+	var out listening
+	if l == nil || l.node == nil || l.unknown || l.conditional["listen"] {
+		return out
+	}
+	out.known = true
+	for _, s := range l.own("listen") {
+		port, ok := listenPort(s.Node.Arg(0))
+		if !ok || slices.ContainsFunc(s.Node.Args, load.IsPlaceholder) {
+			out.known = false
+		}
+		out.ports = append(out.ports, port)
+		for _, a := range s.Node.Args[1:] {
+			if a == "quic" {
+				out.quic = true
+			}
+		}
+	}
+	if len(out.ports) == 0 {
+		out.known = false // nginx's default (*:80 or *:8000) depends on how it runs
+	}
+	if h := effective(l, "http3"); h.node != nil && h.node.Arg(0) == "off" {
+		out.quic = false
+	}
+	return out
+}
+
+// listenPort reads the port of a listen address: "8080", "127.0.0.1:8080",
+// "[::]:443", "localhost" (80).
+func listenPort(addr string) (int, bool) {
+	if addr == "" || strings.HasPrefix(addr, "unix:") || strings.ContainsAny(addr, "${}%") || load.IsPlaceholder(addr) {
+		return 0, false
+	}
+	if i := strings.LastIndex(addr, "]"); i >= 0 { // [::]:443
+		addr = addr[i+1:]
+		if addr == "" {
+			return 80, true
+		}
+		addr = strings.TrimPrefix(addr, ":")
+	} else if i := strings.LastIndex(addr, ":"); i >= 0 {
+		addr = addr[i+1:]
+	} else if !allDigits(addr) {
+		return 80, true // a host name or address alone
+	}
+	if !allDigits(addr) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(addr)
+	if err != nil || n <= 0 || n > 65535 {
+		return 0, false
+	}
+	return n, true
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// defaultPort: a browser's Host and Origin carry no port for these.
+func defaultPort(p int) bool { return p == 80 || p == 443 }

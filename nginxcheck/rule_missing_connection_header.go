@@ -1,8 +1,6 @@
 package nginxcheck
 
 import (
-	"strings"
-
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -11,12 +9,17 @@ var missingConnectionHeader = &rule{
 		Name:     "missing-connection-header",
 		Severity: report.Error,
 		Title:    "WebSocket location does not send Connection: upgrade to the backend",
-		Why: `Connection is hop-by-hop: nginx sends its own ("close" before 1.29.7, keep-alive
-after), never the client's. Without a Connection header that carries "upgrade" the
+		Why: `Connection is hop-by-hop: nginx sends its own ("close" before 1.29.7, none after),
+never the client's. Without a Connection header that carries the token "upgrade" the
 backend refuses the handshake: gorilla answers 400 "'upgrade' token not found in
 'Connection' header", coder/websocket 426 "Connection header \"close\" does not contain
-Upgrade" (observed through nginx 1.22.1). A constant such as keep-alive or close, or an empty value
-(which nginx drops), fails the same way.`,
+Upgrade" (observed through nginx 1.22.1). Connection is a comma-separated token list
+(RFC 9110): "keep-alive, Upgrade" asks for an upgrade, "upgrade-typo" or "upgraded" do
+not. Values are judged with their variables evaluated for a browser's handshake, so
+"Connection $http_upgrade" (Upgrade and Connection swapped) sends "Connection:
+websocket" and fails the same way: gorilla 400, coder/websocket 426 "Connection header
+\"websocket\" does not contain Upgrade" (observed). An empty value (which nginx drops)
+fails too. A value from a map is judged by broken-upgrade-map.`,
 		Fix: `Add "proxy_set_header Connection $connection_upgrade;" with a map on $http_upgrade
 (default upgrade; '' close;) in http {}, or "proxy_set_header Connection upgrade;".`,
 	},
@@ -24,22 +27,29 @@ Upgrade" (observed through nginx 1.22.1). A constant such as keep-alive or close
 		if ws.outer != nil || ws.headers.unknown {
 			return
 		}
-		var offending *header
-		for i, h := range ws.headers.list {
+		var entries []header
+		for _, h := range ws.headers.list {
 			if h.name != "connection" {
 				continue
 			}
-			if strings.Contains(h.value, "$") || strings.Contains(strings.ToLower(h.value), "upgrade") {
-				return
+			if p.m.usesMap(h.value) {
+				return // broken-upgrade-map's to judge
 			}
-			if offending == nil {
-				offending = &ws.headers.list[i]
-			}
+			entries = append(entries, h)
 		}
-		if offending != nil {
-			p.report(offending.Site, "WebSocket location %q sends \"Connection: %s\" instead of an upgrade: the backend refuses the handshake (400); use \"proxy_set_header Connection $connection_upgrade;\" (a map on $http_upgrade) or \"Connection upgrade\"%s", ws.name(), offending.value, because(ws))
+		fix := "use \"proxy_set_header Connection $connection_upgrade;\" (" + recommendedMap(p.opts.NginxVersion, "connection_upgrade") + ") or \"Connection upgrade\""
+		if len(entries) == 0 {
+			p.report(ws.node, "WebSocket location %q sends no Connection: upgrade (nginx sends its own Connection header instead): the backend refuses the handshake (400); %s%s", ws.name(), fix, because(ws))
 			return
 		}
-		p.report(ws.node, "WebSocket location %q sends no Connection: upgrade (nginx sends its own Connection header instead): the backend refuses the handshake (400); add \"proxy_set_header Connection $connection_upgrade;\" (a map on $http_upgrade) or \"Connection upgrade\"%s", ws.name(), because(ws))
+		ok, known, bad := p.m.judge(entries, asksUpgrade)
+		if ok || !known {
+			return
+		}
+		hint := ""
+		if p.m.swapped(ws.headers) {
+			hint = " (Upgrade and Connection are swapped)"
+		}
+		p.report(bad.h.Site, "WebSocket location %q sends %s instead of an upgrade%s: the backend refuses the handshake (400); %s%s", ws.name(), bad.describe("Connection"), hint, fix, because(ws))
 	},
 }

@@ -1,8 +1,6 @@
 package nginxcheck
 
 import (
-	"strings"
-
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -14,9 +12,16 @@ var missingUpgradeHeader = &rule{
 		Why: `Upgrade is a hop-by-hop header: nginx never forwards the client's on its own. Without
 "proxy_set_header Upgrade ..." the backend sees a plain GET and refuses the handshake
 with 400 (gorilla: "'websocket' token not found in 'Upgrade' header"; coder/websocket:
-426 "WebSocket protocol violation: Upgrade header ..."). A constant other than
-"websocket" fails the same way.`,
-		Fix: `Add "proxy_set_header Upgrade $http_upgrade;" to the location's own proxy_set_header list.`,
+426 "WebSocket protocol violation: Upgrade header ..."). The value is judged as the
+backend reads it, with its variables evaluated for a browser's handshake
+($http_upgrade is "websocket", maps yield what they yield for it): it must hold the
+token "websocket". A constant other than "websocket" fails, and so does "Upgrade $connection_upgrade"
+with "Connection $http_upgrade" (the two swapped: the backend receives "Upgrade:
+upgrade" and "Connection: websocket"); both backends name Connection first there:
+gorilla 400 "'upgrade' token not found in 'Connection' header", coder/websocket 426
+"Connection header \"websocket\" does not contain Upgrade" (observed through nginx
+1.22.1).`,
+		Fix: `Send "proxy_set_header Upgrade $http_upgrade;" in the location's own proxy_set_header list.`,
 	},
 	onLocation: func(p *pass, ws *wsLocation) {
 		if ws.outer != nil || ws.headers.unknown {
@@ -27,11 +32,14 @@ with 400 (gorilla: "'websocket' token not found in 'Upgrade' header"; coder/webs
 			p.report(ws.node, "WebSocket location %q sends no Upgrade header: nginx does not forward the client's, so the backend refuses the handshake (400); add \"proxy_set_header Upgrade $http_upgrade;\"%s", ws.name(), because(ws))
 			return
 		}
-		for _, h := range ups {
-			if strings.Contains(h.value, "$") || strings.EqualFold(h.value, "websocket") {
-				return
-			}
+		ok, known, bad := p.m.judge(ups, offersWebSocket)
+		if ok || !known {
+			return
 		}
-		p.report(ws.node, "WebSocket location %q sends \"Upgrade: %s\", which is not a WebSocket upgrade: the backend refuses the handshake (400); use \"proxy_set_header Upgrade $http_upgrade;\"%s", ws.name(), ups[0].value, because(ws))
+		hint := ""
+		if p.m.swapped(ws.headers) {
+			hint = " (Upgrade and Connection are swapped)"
+		}
+		p.report(bad.h.Site, "WebSocket location %q sends %s, not a WebSocket upgrade%s: the backend refuses the handshake (400); use \"proxy_set_header Upgrade $http_upgrade;\"%s", ws.name(), bad.describe("Upgrade"), hint, because(ws))
 	},
 }

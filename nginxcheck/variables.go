@@ -2,6 +2,7 @@ package nginxcheck
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
@@ -77,6 +78,8 @@ func parseMap(n *load.Node) *mapDef {
 			if c.Include.Unknown {
 				md.unknown = true
 			}
+		case load.IsPlaceholder(c.Name) || slices.ContainsFunc(c.Args, load.IsPlaceholder):
+			md.unknown = true // template text or a condition decides the entries
 		case c.Name == "default" && len(c.Args) == 1:
 			md.def, md.hasDef = c.Args[0], true
 		case c.Name == "hostnames" || c.Name == "volatile":

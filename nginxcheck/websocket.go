@@ -16,6 +16,9 @@ type wsLocation struct {
 	// outer is the list the location would have inherited, when that list
 	// carries Upgrade or Connection and the location's own list replaced it.
 	outer *headerSet
+	// byHeaders: judged by its Upgrade/Connection headers alone, so it may
+	// serve plain HTTP as well.
+	byHeaders bool
 }
 
 // wellKnownEndpoint matches the last path segments WebSocket servers use.
@@ -66,7 +69,7 @@ func (m *model) carriesUpgrade(hs headerSet) (string, bool) {
 	for _, h := range hs.get("connection") {
 		v := strings.ToLower(h.value)
 		switch {
-		case strings.Contains(v, "upgrade") && !strings.Contains(v, "$"):
+		case asksUpgrade(v) && !strings.Contains(v, "$"):
 			return fmt.Sprintf("its Connection header asks for an upgrade (%s:%d)", h.Node.File.Path, h.Node.Line), true
 		case strings.Contains(v, "$http_connection"):
 			return fmt.Sprintf("it forwards the client's Connection header (%s:%d)", h.Node.File.Path, h.Node.Line), true
@@ -104,7 +107,7 @@ func keepAliveOnly(hs headerSet) bool {
 		return false
 	}
 	for _, h := range hs.list {
-		if h.name == "connection" && !strings.Contains(h.value, "$") && !strings.Contains(strings.ToLower(h.value), "upgrade") {
+		if h.name == "connection" && !strings.Contains(h.value, "$") && !asksUpgrade(h.value) {
 			return true
 		}
 	}
@@ -115,10 +118,10 @@ func keepAliveOnly(hs headerSet) bool {
 func (m *model) websocketLocations() []*wsLocation {
 	var out []*wsLocation
 	judged := map[*location]bool{}
-	add := func(loc *location, hs headerSet, reason string, outer *headerSet) {
+	add := func(loc *location, hs headerSet, reason string, outer *headerSet, byHeaders bool) {
 		if !judged[loc] {
 			judged[loc] = true
-			out = append(out, &wsLocation{location: loc, headers: hs, reason: reason, outer: outer})
+			out = append(out, &wsLocation{location: loc, headers: hs, reason: reason, outer: outer, byHeaders: byHeaders})
 		}
 	}
 	handOff := map[string]string{} // named location -> reason
@@ -126,8 +129,9 @@ func (m *model) websocketLocations() []*wsLocation {
 		hs := effectiveHeaders(loc.level)
 		var reason string
 		var outer *headerSet
+		byHeaders := false
 		if r, ok := m.carriesUpgrade(hs); ok {
-			reason = r
+			reason, byHeaders = r, true
 		} else if o, ok := m.droppedOuter(hs); ok {
 			outer = &o
 			h := upgradeHeader(o)
@@ -144,12 +148,12 @@ func (m *model) websocketLocations() []*wsLocation {
 			handOff[v] = fmt.Sprintf("WebSocket location %q hands its requests to it", loc.name())
 		}
 		if loc.proxies {
-			add(loc, hs, reason, outer)
+			add(loc, hs, reason, outer, byHeaders)
 		}
 	}
 	for name, reason := range handOff {
 		if loc := m.named[name]; loc != nil && loc.proxies {
-			add(loc, effectiveHeaders(loc.level), reason, nil)
+			add(loc, effectiveHeaders(loc.level), reason, nil, false)
 		}
 	}
 	return out

@@ -82,17 +82,17 @@ func TestWriteUnknownFormat(t *testing.T) {
 	}
 }
 
-// sarifSchemaPath is the shared copy of the SARIF 2.1.0 schema, which
-// lives beside the repository clone (../shared from the repository root).
+// sarifSchemaPath is the repository's verbatim copy of the OASIS SARIF
+// 2.1.0 schema (see testdata/schemas/README.md).
 func sarifSchemaPath() string {
-	return filepath.Join("..", "..", "shared", "schemas", "sarif-2.1.0.json")
+	return filepath.Join("..", "testdata", "schemas", "sarif-2.1.0.json")
 }
 
 func validateSARIF(t *testing.T, data []byte) {
 	t.Helper()
 	path := sarifSchemaPath()
 	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("SARIF schema not found (CI keeps shared/ beside the clone): %v", err)
+		t.Fatalf("SARIF schema missing from the repository: %v", err)
 	}
 	sch, err := jsonschema.NewCompiler().Compile(path)
 	if err != nil {

@@ -57,15 +57,15 @@ const brokenWS = `http {
 }
 `
 
-// sarifSchema is the shared SARIF 2.1.0 schema, which lives beside the
-// clone (<repo>/../shared/schemas); absolute, so tests may t.Chdir.
-var sarifSchema, _ = filepath.Abs(filepath.Join("..", "..", "..", "shared", "schemas", "sarif-2.1.0.json"))
+// sarifSchema is the repository's copy of the SARIF 2.1.0 schema
+// (testdata/schemas); absolute, so tests may t.Chdir.
+var sarifSchema, _ = filepath.Abs(filepath.Join("..", "..", "testdata", "schemas", "sarif-2.1.0.json"))
 
 func validateSARIFFile(t *testing.T, data []byte) {
 	t.Helper()
 	sch, err := jsonschema.NewCompiler().Compile(sarifSchema)
 	if err != nil {
-		t.Fatalf("SARIF schema (CI keeps shared/ beside the clone): %v", err)
+		t.Fatalf("SARIF schema (testdata/schemas): %v", err)
 	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -186,6 +187,49 @@ func startCoder(t *testing.T) *backend {
 			err = c.Write(rctx, typ, msg)
 			cancel()
 			if err != nil {
+				return
+			}
+		}
+	})
+}
+
+// startForwardedHostChecker is a backend written for forwarded-host-port:
+// like code-server's origin check, it takes the host the browser used from
+// X-Forwarded-Host (its first element), else Host, and refuses with 403 an
+// Origin whose host[:port] differs.
+func startForwardedHostChecker(t *testing.T) *backend {
+	b := &backend{name: "xfh-checker"}
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	return serve(t, b, func(ctx context.Context, w http.ResponseWriter, r *http.Request, track func(net.Conn)) {
+		i := b.record(r)
+		host := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Host"), ",")[0]))
+		if host == "" {
+			host = strings.ToLower(r.Host)
+		}
+		if origin := r.Header.Get("Origin"); origin != "" {
+			u, err := url.Parse(origin)
+			if err != nil || !strings.EqualFold(u.Host, host) {
+				err := fmt.Errorf("host %q does not match origin %q", host, origin)
+				b.refused(i, err)
+				http.Error(w, err.Error(), http.StatusForbidden)
+				return
+			}
+		}
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			b.refused(i, err)
+			return
+		}
+		track(c.NetConn())
+		defer c.Close()
+		for ctx.Err() == nil {
+			_ = c.SetReadDeadline(time.Now().Add(backendIdle))
+			typ, msg, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			_ = c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+			if err := c.WriteMessage(typ, msg); err != nil {
 				return
 			}
 		}

@@ -36,6 +36,9 @@ type client struct {
 	name   string
 	header http.Header
 	raw    bool // hand-written request: sends hop-by-hop headers libraries forbid
+	// onPort: the page is served on the port the client connects to, so
+	// Host and Origin carry it, as a browser's do on a non-default port.
+	onPort bool
 }
 
 var (
@@ -47,7 +50,22 @@ var (
 		"Host": {browserHost}, "Origin": {browserOrigin},
 		"Connection": {"Upgrade, HTTP2-Settings"}, "HTTP2-Settings": {"AAMAAABkAARAAAAAAAIAAAAA"},
 	}}
+	// portBrowserClient is a page on http://app.example.test:PORT.
+	portBrowserClient = client{name: "browser-on-port", onPort: true, header: http.Header{"Host": {browserHost}, "Origin": {browserOrigin}}}
 )
+
+// headerFor is the request header for a connection to port.
+func (c client) headerFor(port int) http.Header {
+	if !c.onPort {
+		return c.header
+	}
+	h := c.header.Clone()
+	h.Set("Host", fmt.Sprintf("%s:%d", h.Get("Host"), port))
+	if o := h.Get("Origin"); o != "" {
+		h.Set("Origin", fmt.Sprintf("%s:%d", o, port))
+	}
+	return h
+}
 
 // outcome is what a client saw.
 type outcome struct {
@@ -102,7 +120,7 @@ func (c client) open(port int, path string) outcome {
 	}
 	d := websocket.Dialer{NetDialContext: loopbackDial, HandshakeTimeout: handshakeTimeout}
 	url := fmt.Sprintf("ws://127.0.0.1:%d%s", port, path)
-	conn, resp, err := d.Dial(url, c.header)
+	conn, resp, err := d.Dial(url, c.headerFor(port))
 	var o outcome
 	if resp != nil {
 		o.Status = resp.StatusCode
@@ -153,9 +171,10 @@ func (c client) openRaw(port int, path string) outcome {
 	key := base64.StdEncoding.EncodeToString([]byte(rand.Text())[:16])
 	var req strings.Builder
 	fmt.Fprintf(&req, "GET %s HTTP/1.1\r\n", path)
-	fmt.Fprintf(&req, "Host: %s\r\n", c.header.Get("Host"))
+	header := c.headerFor(port)
+	fmt.Fprintf(&req, "Host: %s\r\n", header.Get("Host"))
 	fmt.Fprintf(&req, "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: %s\r\n", key)
-	for k, vs := range c.header {
+	for k, vs := range header {
 		if k == "Host" {
 			continue
 		}

@@ -93,7 +93,7 @@ func (s *scanner) block(depth int, opener *statement) ([]*statement, error) {
 			return nil, &SyntaxError{tok.line, tok.col, `unexpected "{"`}
 		}
 		st := &statement{name: tok.value, line: tok.line, col: tok.col}
-		if !tok.quoted && !validName.MatchString(tok.value) && (opener == nil || !tableBlocks[opener.name]) && !s.tableFile {
+		if !tok.quoted && !validName.MatchString(tok.value) && !IsPlaceholder(tok.value) && (opener == nil || !tableBlocks[opener.name]) && !s.tableFile {
 			return nil, &SyntaxError{tok.line, tok.col, fmt.Sprintf("unknown directive %q", tok.value)}
 		}
 		if err := s.rest(st, depth); err != nil {
@@ -409,5 +409,5 @@ func (s *scanner) skipLong(lvl int) {
 func looksLikeTable(src []byte) bool {
 	probe := &scanner{src: src, line: 1, col: 1, comments: map[int]Comment{}}
 	tok, err := probe.next()
-	return err == nil && tok.kind == 'w' && !tok.quoted && !validName.MatchString(tok.value)
+	return err == nil && tok.kind == 'w' && !tok.quoted && !validName.MatchString(tok.value) && !IsPlaceholder(tok.value)
 }
