@@ -8,8 +8,8 @@ package repo
 // one character at the same line and column (newlines are kept), so the
 // loader's file, line and column are the template's own and no mapping
 // table exists that could drift. A template expression becomes an opaque
-// word of load.PlaceholderRune characters; a control tag at statement level
-// becomes a condition marker directive (load.MarkOpen, MarkElse, MarkEnd);
+// word of PlaceholderRune characters; a control tag at statement level
+// becomes a condition marker directive (MarkOpen, MarkElse, MarkEnd);
 // comments and assignments become blanks.
 //
 // Why not render (for Helm: its engine as a library with the chart's
@@ -35,8 +35,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/wscheck/wscheck/nginxcheck/load"
 )
 
 // Dialect is a template language that can hold nginx text.
@@ -512,7 +510,7 @@ func (n *neutralizer) emit(t tag) error {
 			n.fill(text, "", true)
 		}
 	case n.ns.atStatement():
-		marker := map[tagKind]string{tagOpen: load.MarkOpen, tagMid: load.MarkElse, tagClose: load.MarkEnd}[t.kind]
+		marker := map[tagKind]string{tagOpen: MarkOpen, tagMid: MarkElse, tagClose: MarkEnd}[t.kind]
 		if !n.fillMarker(text, marker+";") {
 			return &TemplateError{n.d, startLine, startCol, shorten(text), "is too short to mark where the condition starts or ends"}
 		}
@@ -578,7 +576,7 @@ func (n *neutralizer) fill(text []byte, suffix string, opaque bool) {
 			n.out = append(n.out, c)
 			n.ns.feed(c)
 		case opaque:
-			n.out = utf8.AppendRune(n.out, load.PlaceholderRune)
+			n.out = utf8.AppendRune(n.out, PlaceholderRune)
 			n.ns.feed('x')
 		default:
 			n.out = append(n.out, ' ')

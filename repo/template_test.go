@@ -1,4 +1,4 @@
-package repo
+package repo_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
+	"github.com/wscheck/wscheck/repo"
 )
 
 var update = flag.Bool("update", false, "rewrite the .golden files")
@@ -19,13 +20,13 @@ var update = flag.Bool("update", false, "rewrite the .golden files")
 // .golden twin; the result must keep every line's length in characters
 // (so every line and column is the template's own) and load as nginx.
 func TestNeutralizeGolden(t *testing.T) {
-	want := map[string]Dialect{
-		"jinja.conf.j2":         Jinja,
-		"gotemplate.gtpl":       GoTemplate,
-		"vhost.conf.erb":        ERB,
-		"default.conf.template": Envsubst,
-		"site.conf.tpl":         Terraform,
-		"percent.conf":          Percent,
+	want := map[string]repo.Dialect{
+		"jinja.conf.j2":         repo.Jinja,
+		"gotemplate.gtpl":       repo.GoTemplate,
+		"vhost.conf.erb":        repo.ERB,
+		"default.conf.template": repo.Envsubst,
+		"site.conf.tpl":         repo.Terraform,
+		"percent.conf":          repo.Percent,
 	}
 	ents, err := os.ReadDir("testdata/neutralize")
 	if err != nil {
@@ -44,7 +45,7 @@ func TestNeutralizeGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			nz, err := ReadTemplate(name, src)
+			nz, err := repo.ReadTemplate(name, src)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +99,7 @@ func assertSameShape(t *testing.T, src, out []byte) {
 // placeholders the model can recognise.
 func TestNeutralizePositions(t *testing.T) {
 	src := "server {\n\tlisten {{ port }};\n    location /ws {\n        proxy_pass http://{{ up }}/é;  proxy_read_timeout {{ t }};\n    }\n}\n"
-	nz, err := Neutralize(Jinja, []byte(src))
+	nz, err := repo.Neutralize(repo.Jinja, []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,25 +130,25 @@ func TestNeutralizePositions(t *testing.T) {
 // statements, an opaque word inside a value, nothing inside a comment.
 func TestControlTagPlacement(t *testing.T) {
 	cases := []struct {
-		d        Dialect
+		d        repo.Dialect
 		src      string
 		contains []string
 	}{
-		{Jinja, "{% if a %}\nlisten 80;\n{% endif %}\n", []string{load.MarkOpen + ";", load.MarkEnd + ";"}},
-		{Jinja, "{% if a %}listen 80;{% else %}listen 81;{% endif %}\n", []string{load.MarkOpen + ";", load.MarkElse + ";", load.MarkEnd + ";"}},
-		{Jinja, "proxy_read_timeout {% if a %}1h{% else %}30s{% endif %};\n", []string{"1h¤", "30s¤"}},
-		{Jinja, "# {% if a %} not a condition {% endif %}\n", []string{"#            not a condition"}},
-		{GoTemplate, "{{- if .a }}\nlisten 80;\n{{- end }}\n", []string{load.MarkOpen + ";", load.MarkEnd + ";"}},
-		{GoTemplate, "{{ .Values.extra }}\n", []string{"¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤;"}},
-		{GoTemplate, "{{ $x := 1 }}{{/* c */}}listen 80;\n", []string{"                       listen 80;"}},
-		{ERB, "<% if @a %>\nlisten 80;\n<% end %>\n", []string{load.MarkOpen + ";", load.MarkEnd + ";"}},
-		{ERB, "<% x = 1 if y %>listen <%= @port %>;\n", []string{"                listen ¤¤¤¤¤¤¤¤¤¤¤¤;"}},
-		{Terraform, "%{ if a ~}\nlisten 80;\n%{ endif ~}\n", []string{load.MarkOpen + ";", load.MarkEnd + ";"}},
-		{Envsubst, "set $x ${host}${HOST};\n", []string{"set $x ${host}¤¤¤¤¤¤¤;"}},
-		{Percent, "listen %%port%%;\n", []string{"listen ¤¤¤¤¤¤¤¤;"}},
+		{repo.Jinja, "{% if a %}\nlisten 80;\n{% endif %}\n", []string{load.MarkOpen + ";", load.MarkEnd + ";"}},
+		{repo.Jinja, "{% if a %}listen 80;{% else %}listen 81;{% endif %}\n", []string{load.MarkOpen + ";", load.MarkElse + ";", load.MarkEnd + ";"}},
+		{repo.Jinja, "proxy_read_timeout {% if a %}1h{% else %}30s{% endif %};\n", []string{"1h¤", "30s¤"}},
+		{repo.Jinja, "# {% if a %} not a condition {% endif %}\n", []string{"#            not a condition"}},
+		{repo.GoTemplate, "{{- if .a }}\nlisten 80;\n{{- end }}\n", []string{load.MarkOpen + ";", load.MarkEnd + ";"}},
+		{repo.GoTemplate, "{{ .Values.extra }}\n", []string{"¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤;"}},
+		{repo.GoTemplate, "{{ $x := 1 }}{{/* c */}}listen 80;\n", []string{"                       listen 80;"}},
+		{repo.ERB, "<% if @a %>\nlisten 80;\n<% end %>\n", []string{load.MarkOpen + ";", load.MarkEnd + ";"}},
+		{repo.ERB, "<% x = 1 if y %>listen <%= @port %>;\n", []string{"                listen ¤¤¤¤¤¤¤¤¤¤¤¤;"}},
+		{repo.Terraform, "%{ if a ~}\nlisten 80;\n%{ endif ~}\n", []string{load.MarkOpen + ";", load.MarkEnd + ";"}},
+		{repo.Envsubst, "set $x ${host}${HOST};\n", []string{"set $x ${host}¤¤¤¤¤¤¤;"}},
+		{repo.Percent, "listen %%port%%;\n", []string{"listen ¤¤¤¤¤¤¤¤;"}},
 	}
 	for _, c := range cases {
-		nz, err := Neutralize(c.d, []byte(c.src))
+		nz, err := repo.Neutralize(c.d, []byte(c.src))
 		if err != nil {
 			t.Errorf("%q: %v", c.src, err)
 			continue
@@ -165,23 +166,23 @@ func TestControlTagPlacement(t *testing.T) {
 // construct and its own line and column.
 func TestNeutralizeErrors(t *testing.T) {
 	cases := []struct {
-		d         Dialect
+		d         repo.Dialect
 		src       string
 		line, col int
 		msg       string
 	}{
-		{Jinja, "server {\n  listen {{ port ;\n}\n", 2, 10, "{{ port ; is never closed by }}"},
-		{Jinja, "{% if ssl %}\nserver { listen 443;\n{% else %}\nserver { listen 80;\n{% endif %}\n}\n", 3, 1, "ends a branch of {% if ssl %} (1:1) that opens 1 nginx block"},
-		{GoTemplate, "server {\n{{ if .a }}\n}\n{{ end }}\n", 4, 1, "closes 1 nginx block"},
-		{GoTemplate, "listen 80;\n  {{ end }}\n", 2, 3, "never opened"},
-		{ERB, "<% if @a %>\nlisten 80;\n", 1, 1, "<% if @a %> is never closed"},
-		{Terraform, "%{ if a }\nlisten ${port;\n%{ endif }\n", 2, 8, "is never closed by }"},
+		{repo.Jinja, "server {\n  listen {{ port ;\n}\n", 2, 10, "{{ port ; is never closed by }}"},
+		{repo.Jinja, "{% if ssl %}\nserver { listen 443;\n{% else %}\nserver { listen 80;\n{% endif %}\n}\n", 3, 1, "ends a branch of {% if ssl %} (1:1) that opens 1 nginx block"},
+		{repo.GoTemplate, "server {\n{{ if .a }}\n}\n{{ end }}\n", 4, 1, "closes 1 nginx block"},
+		{repo.GoTemplate, "listen 80;\n  {{ end }}\n", 2, 3, "never opened"},
+		{repo.ERB, "<% if @a %>\nlisten 80;\n", 1, 1, "<% if @a %> is never closed"},
+		{repo.Terraform, "%{ if a }\nlisten ${port;\n%{ endif }\n", 2, 8, "is never closed by }"},
 	}
 	for _, c := range cases {
-		_, err := Neutralize(c.d, []byte(c.src))
-		var te *TemplateError
+		_, err := repo.Neutralize(c.d, []byte(c.src))
+		var te *repo.TemplateError
 		if !errors.As(err, &te) {
-			t.Errorf("%q: got %v, want a TemplateError", c.src, err)
+			t.Errorf("%q: got %v, want a repo.TemplateError", c.src, err)
 			continue
 		}
 		if te.Line != c.line || te.Col != c.col || !strings.Contains(err.Error(), c.msg) {
@@ -193,29 +194,29 @@ func TestNeutralizeErrors(t *testing.T) {
 func TestDetectTemplate(t *testing.T) {
 	cases := []struct {
 		name, src string
-		want      Dialect
+		want      repo.Dialect
 	}{
-		{"nginx.conf", "server { allow {{ .supervisor_ip }}; }", GoTemplate},
-		{"site.conf.erb", "server { listen <%= @port %>; }", ERB},
-		{"site.conf", "server { listen {{ port }}; }", Jinja},
-		{"x.j2", "{% if a %}server {}{% endif %}", Jinja},
-		{"x.tpl", "server { listen ${port}; }", Terraform},
-		{"x.conf", "server { listen ${host}; }", NoTemplate},
-		{"x.conf", "server { listen ${PORT}; }", Envsubst},
-		{"default.conf.template", "server { listen $PORT; }", Envsubst},
-		{"default.conf", "server { set $x $HOST; }", NoTemplate},
-		{"x.conf", "server { listen %%port%%; }", Percent},
-		{"x.conf", "server { location ~ ^/a{2}$ { return 204; } }", NoTemplate},
+		{"nginx.conf", "server { allow {{ .supervisor_ip }}; }", repo.GoTemplate},
+		{"site.conf.erb", "server { listen <%= @port %>; }", repo.ERB},
+		{"site.conf", "server { listen {{ port }}; }", repo.Jinja},
+		{"x.j2", "{% if a %}server {}{% endif %}", repo.Jinja},
+		{"x.tpl", "server { listen ${port}; }", repo.Terraform},
+		{"x.conf", "server { listen ${host}; }", repo.NoTemplate},
+		{"x.conf", "server { listen ${PORT}; }", repo.Envsubst},
+		{"default.conf.template", "server { listen $PORT; }", repo.Envsubst},
+		{"default.conf", "server { set $x $HOST; }", repo.NoTemplate},
+		{"x.conf", "server { listen %%port%%; }", repo.Percent},
+		{"x.conf", "server { location ~ ^/a{2}$ { return 204; } }", repo.NoTemplate},
 	}
 	for _, c := range cases {
-		if got := DetectTemplate(c.name, []byte(c.src)); got != c.want {
+		if got := repo.DetectTemplate(c.name, []byte(c.src)); got != c.want {
 			t.Errorf("%s %q: %s, want %s", c.name, c.src, got, c.want)
 		}
 	}
-	if base, ok := TemplateName("templates/vhost.conf.j2"); !ok || base != "templates/vhost.conf" {
-		t.Errorf("TemplateName: %q %v", base, ok)
+	if base, ok := repo.TemplateName("templates/vhost.conf.j2"); !ok || base != "templates/vhost.conf" {
+		t.Errorf("repo.TemplateName: %q %v", base, ok)
 	}
-	if _, ok := TemplateName("nginx.conf"); ok {
+	if _, ok := repo.TemplateName("nginx.conf"); ok {
 		t.Error("nginx.conf is not a template name")
 	}
 }

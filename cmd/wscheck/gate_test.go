@@ -49,6 +49,7 @@ func TestRepositoryGate(t *testing.T) {
 			if err := json.Unmarshal(b, &want); err != nil {
 				t.Fatalf("want.json: %v", err)
 			}
+			t.Chdir(dir) // paths in messages are as the user gave them: relative
 			stdout, stderr, code := wsRun(t, dir, "--no-config", "--format", "json", ".")
 			var res report.Result
 			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
@@ -102,12 +103,14 @@ func TestRepositoryGate(t *testing.T) {
 // was judged, and --verbose lists the path maps and files not analyzed.
 func TestSummaryLine(t *testing.T) {
 	dir, _ := filepath.Abs("../../testdata/repos/decoys")
+	compose, _ := filepath.Abs("../../testdata/repos/compose-mounts")
+	t.Chdir(dir)
 	_, stderr, _ := wsRun(t, dir, "--no-config", ".")
 	if want := "wscheck: 1 nginx file, 1 WebSocket location judged, 1 proxy file not analyzed (--verbose lists them); 0 findings, 0 errors\n"; stderr != want {
 		t.Errorf("stderr:\n got  %q\n want %q", stderr, want)
 	}
-	dir, _ = filepath.Abs("../../testdata/repos/compose-mounts")
-	_, stderr, _ = wsRun(t, dir, "--no-config", "--verbose", ".")
+	t.Chdir(compose)
+	_, stderr, _ = wsRun(t, compose, "--no-config", "--verbose", ".")
 	want := "wscheck: path map /etc/nginx/conf.d -> nginx/conf.d (docker-compose.yml:10)\n" +
 		"wscheck: path map /etc/nginx/nginx.conf -> nginx/nginx.conf (docker-compose.yml:9)\n" +
 		"wscheck: 2 nginx files, 2 WebSocket locations judged, 2 path maps; 1 finding, 0 errors\n"

@@ -40,23 +40,9 @@ func runRepo(args []string, e *env) int {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	res := nginxcheck.Analyze(absPaths(e.cwd, paths), opts)
+	res := nginxcheck.Analyze(paths, opts)
 	res.Merge(analyzeRepoGo(e, paths, gf.tests))
 	return out.emit(e, res, failOn, sel)
-}
-
-// absPaths makes paths absolute against the working directory the
-// command was given, so that file access and the report agree on it.
-func absPaths(cwd string, paths []string) []string {
-	out := make([]string, len(paths))
-	for i, p := range paths {
-		if filepath.IsAbs(p) || p == "-" {
-			out[i] = p
-		} else {
-			out[i] = filepath.Join(cwd, p)
-		}
-	}
-	return out
 }
 
 // analyzeRepoGo runs the Go half over every module found under paths

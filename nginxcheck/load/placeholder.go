@@ -1,6 +1,10 @@
 package load
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/wscheck/wscheck/repo"
+)
 
 // Template neutralization (package repo) turns a templated config into
 // nginx text of the same shape. It leaves two things the rules must not
@@ -14,10 +18,10 @@ import "strings"
 //     statement level. Directives between MarkOpen and its MarkEnd exist
 //     only when the template says so.
 const (
-	PlaceholderRune = '¤'
-	MarkOpen        = "¤if"
-	MarkElse        = "¤else"
-	MarkEnd         = "¤end"
+	PlaceholderRune = repo.PlaceholderRune
+	MarkOpen        = repo.MarkOpen
+	MarkElse        = repo.MarkElse
+	MarkEnd         = repo.MarkEnd
 )
 
 // IsPlaceholder reports whether a directive name or argument holds template
