@@ -265,8 +265,7 @@ func (a *analysis) finish() report.Result {
 	seen := map[key]bool{}
 	var res report.Result
 	for _, f := range findings {
-		msg, _, _ := strings.Cut(f.Message, becauseTail)
-		k := key{f.Rule, f.File, msg, f.Line, f.Column}
+		k := key{f.Rule, f.File, f.Message, f.Line, f.Column}
 		if !seen[k] {
 			seen[k] = true
 			res.Findings = append(res.Findings, f)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"strings"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
 	"github.com/wscheck/wscheck/report"
@@ -47,7 +48,9 @@ func Rules() report.Rules {
 	out := make(report.Rules, 0, len(rules))
 	for _, r := range rules {
 		d := r.doc
-		d.Half = "nginx"
+		if d.Half == "" { // the suppression rules name both halves
+			d.Half = "nginx"
+		}
 		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "bad.conf")); err == nil {
 			d.Bad = stripWant(string(b))
 		}
@@ -69,22 +72,27 @@ type pass struct {
 }
 
 func (p *pass) report(n *load.Node, format string, args ...any) {
+	msg, reason, _ := strings.Cut(fmt.Sprintf(format, args...), reasonMark)
 	*p.findings = append(*p.findings, report.Finding{
 		Rule:     p.rule.doc.Name,
 		Severity: p.rule.doc.Severity,
 		File:     n.File.Path,
 		Line:     n.Line,
 		Column:   n.Col,
-		Message:  fmt.Sprintf(format, args...),
+		Message:  msg,
+		Reason:   reason,
 	})
 }
 
-// becauseTail starts the suffix every WebSocket finding carries.
-const becauseTail = " [judged a WebSocket location because "
+// reasonMark separates a message from its reason inside a rule's format
+// string, so a rule keeps writing its finding as one Sprintf ending in
+// because(ws) and report moves the reason into Finding.Reason.
+const reasonMark = "\x00reason:"
 
-// because is the suffix every WebSocket finding carries.
+// because is the reason every WebSocket finding carries; it must end the
+// message given to report.
 func because(ws *wsLocation) string {
-	return becauseTail + ws.reason + "]"
+	return reasonMark + "judged a WebSocket location because " + ws.reason
 }
 
 // runRules applies every rule to a model; it also returns the locations

@@ -11,6 +11,7 @@ import (
 var unusedIgnore = &rule{
 	doc: report.Rule{
 		Name:     report.UnusedIgnore,
+		Half:     report.BothHalves,
 		Severity: report.Warning,
 		Title:    "a wscheck:ignore comment suppresses nothing",
 		Why: `An ignore that no longer matches a finding hides nothing today but would silently
@@ -23,12 +24,14 @@ or the rule name is wrong.`,
 var invalidIgnore = &rule{
 	doc: report.Rule{
 		Name:     report.InvalidIgnore,
+		Half:     report.BothHalves,
 		Severity: report.Warning,
 		Title:    "a wscheck:ignore comment without a reason or with an unknown rule",
-		Why: `Suppressions must say why ("# wscheck:ignore RULE -- reason"), so that a reviewer can
+		Why: `Suppressions must say why ("# wscheck:ignore RULE -- reason" in nginx configs,
+"//wscheck:ignore RULE -- reason" in Go), so that a reviewer can
 judge them later; an unknown rule name suppresses nothing. Such a comment does not
 suppress anything.`,
-		Fix: `Write "# wscheck:ignore RULE[,RULE] -- reason" with names from "wscheck rules".`,
+		Fix: `Write "# wscheck:ignore RULE[,RULE] -- reason" (Go: "//wscheck:ignore ...") with names from "wscheck rules".`,
 	},
 }
 

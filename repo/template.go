@@ -37,6 +37,22 @@ import (
 	"unicode/utf8"
 )
 
+// What neutralization leaves in nginx text (package load reads them):
+//
+//   - a placeholder: every character of a template expression ({{ x }},
+//     ${VAR}, %%var%%, <%= x %>) replaced by PlaceholderRune, so it stays one
+//     opaque word (or part of one) at the template's own line and column;
+//   - a condition marker: a directive named MarkOpen, MarkElse or MarkEnd
+//     where a template condition or loop opens, branches or closes between
+//     statements. Directives between MarkOpen and its MarkEnd exist only
+//     when the template says so.
+const (
+	PlaceholderRune = '¤'
+	MarkOpen        = "¤if"
+	MarkElse        = "¤else"
+	MarkEnd         = "¤end"
+)
+
 // Dialect is a template language that can hold nginx text.
 type Dialect int
 
@@ -182,7 +198,8 @@ type openTag struct {
 
 type neutralizer struct {
 	d         Dialect
-	yaml      bool
+	yaml      bool // a YAML file: the result must stay YAML
+	fragment  bool // a piece of a file: conditions may open or close outside it
 	src, out  []byte
 	pos       int
 	line, col int // of pos
@@ -206,7 +223,7 @@ func (n *neutralizer) run() error {
 			return err
 		}
 	}
-	if len(n.stack) > 0 {
+	if len(n.stack) > 0 && !n.fragment {
 		top := n.stack[len(n.stack)-1]
 		return &TemplateError{n.d, top.line, top.col, top.text, "is never closed"}
 	}
@@ -491,11 +508,16 @@ func (n *neutralizer) emit(t tag) error {
 	}
 	startLine, startCol := n.line, n.col
 	text := n.src[t.start:t.end]
-	if err := n.structure(t, startLine, startCol); err != nil {
-		return err
+	// A fragment (nginx text cut out of a YAML file) may close or branch a
+	// condition opened outside it: that tag says nothing about the text.
+	outside := n.fragment && (t.kind == tagMid || t.kind == tagClose) && len(n.stack) == 0
+	if !outside {
+		if err := n.structure(t, startLine, startCol); err != nil {
+			return err
+		}
 	}
 	switch {
-	case t.kind == tagComment || t.kind == tagNeutral:
+	case t.kind == tagComment || t.kind == tagNeutral || outside:
 		n.fill(text, "", false)
 	case n.yaml:
 		n.emitYAML(t, text)

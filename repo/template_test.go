@@ -214,7 +214,7 @@ func TestDetectTemplate(t *testing.T) {
 		}
 	}
 	if base, ok := repo.TemplateName("templates/vhost.conf.j2"); !ok || base != "templates/vhost.conf" {
-		t.Errorf("repo.TemplateName: %q %v", base, ok)
+		t.Errorf("TemplateName: %q %v", base, ok)
 	}
 	if _, ok := repo.TemplateName("nginx.conf"); ok {
 		t.Error("nginx.conf is not a template name")

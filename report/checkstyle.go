@@ -48,7 +48,7 @@ func WriteCheckstyle(w io.Writer, r Result) error {
 		add(e.File, checkstyleError{Line: e.Line, Column: e.Column, Severity: "error", Message: e.Message, Source: CheckstyleErrorSource})
 	}
 	for _, f := range r.Findings {
-		add(f.File, checkstyleError{Line: f.Line, Column: f.Column, Severity: f.Severity.String(), Message: f.Message, Source: "wscheck." + f.Rule})
+		add(f.File, checkstyleError{Line: f.Line, Column: f.Column, Severity: f.Severity.String(), Message: withReason(f, "; "), Source: "wscheck." + f.Rule})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

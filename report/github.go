@@ -16,7 +16,7 @@ func WriteGitHub(w io.Writer, r Result) error {
 		}
 	}
 	for _, f := range r.Findings {
-		if err := githubCommand(w, githubLevel(f.Severity), f.File, f.Line, f.Column, f.Rule, f.Message); err != nil {
+		if err := githubCommand(w, githubLevel(f.Severity), f.File, f.Line, f.Column, f.Rule, withReason(f, "\n")); err != nil {
 			return err
 		}
 	}

@@ -6,22 +6,6 @@ import (
 	"io"
 )
 
-// WriteText prints one line per finding and per error, in the
-// file:line:col form editors and terminals make clickable.
-func WriteText(w io.Writer, r Result) error {
-	for _, e := range r.Errors {
-		if _, err := fmt.Fprintf(w, "%s: error: %s\n", Position(Escape(e.File), e.Line, e.Column), Escape(e.Message)); err != nil {
-			return err
-		}
-	}
-	for _, f := range r.Findings {
-		if _, err := fmt.Fprintf(w, "%s: %s: %s (%s)\n", Position(Escape(f.File), f.Line, f.Column), f.Severity, Escape(f.Message), f.Rule); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // WriteJSON prints the stable JSON document scripts read.
 func WriteJSON(w io.Writer, r Result) error {
 	if r.Findings == nil {
@@ -39,11 +23,12 @@ func WriteJSON(w io.Writer, r Result) error {
 // Formats lists every output format, in the order help text shows them.
 var Formats = []string{"text", "json", "sarif", "github", "checkstyle"}
 
-// Write prints r in one of Formats. Only SARIF uses opts.
+// Write prints r in one of Formats. Only SARIF uses opts; text goes to
+// w without colour (WriteText takes its own options).
 func Write(w io.Writer, format string, r Result, opts SARIFOptions) error {
 	switch format {
 	case "text":
-		return WriteText(w, r)
+		return WriteText(w, r, TextOptions{})
 	case "json":
 		return WriteJSON(w, r)
 	case "sarif":

@@ -55,7 +55,7 @@ func TestPrintersGolden(t *testing.T) {
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := Write(&buf, format, in, SARIFOptions{Rules: testRules, Version: "1.2.3", ContentKey: goldenKey}); err != nil {
+			if err := Write(&buf, format, in, SARIFOptions{Rules: testRules, Version: "v1.2.3", SemanticVersion: "1.2.3", ContentKey: goldenKey}); err != nil {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", "printers", "golden."+format)
@@ -71,6 +71,42 @@ func TestPrintersGolden(t *testing.T) {
 			}
 			if !bytes.Equal(buf.Bytes(), want) {
 				t.Errorf("%s output differs from %s (go test ./report -update rewrites it):\n--- got\n%s\n--- want\n%s", format, golden, buf.Bytes(), want)
+			}
+		})
+	}
+}
+
+// TestTextLayout pins the text layout a terminal shows: findings with
+// their reason on a continuation line on one writer, input errors on the
+// other, with and without colour.
+func TestTextLayout(t *testing.T) {
+	in := loadInput(t)
+	for name, color := range map[string]bool{"plain": false, "color": true} {
+		t.Run(name, func(t *testing.T) {
+			var out, errs bytes.Buffer
+			if err := WriteText(&out, in, TextOptions{Color: color, Errors: &errs}); err != nil {
+				t.Fatal(err)
+			}
+			got := "-- stdout\n" + out.String() + "-- stderr\n" + errs.String()
+			golden := filepath.Join("testdata", "printers", "layout."+name)
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./report -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("text layout differs from %s (go test ./report -update rewrites it):\n--- got\n%s\n--- want\n%s", golden, got, want)
+			}
+			if strings.Contains(out.String(), InputErrorLabel) || !strings.Contains(errs.String(), InputErrorLabel) {
+				t.Error("input errors are not on their own writer")
+			}
+			if hasEscape := strings.Contains(got, "\x1b["); hasEscape != color {
+				t.Errorf("colour %v, but escape sequences present: %v", color, hasEscape)
 			}
 		})
 	}
@@ -115,7 +151,7 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteSARIF(&buf, r, SARIFOptions{Rules: testRules}); err != nil {
+			if err := WriteSARIF(&buf, r, SARIFOptions{Rules: testRules, Version: "v0.0.0-20260101000000-0123456789ab+dirty", SemanticVersion: "0.0.0-20260101000000-0123456789ab+dirty"}); err != nil {
 				t.Fatal(err)
 			}
 			validateSARIF(t, buf.Bytes())
@@ -243,7 +279,7 @@ func TestSARIFContent(t *testing.T) {
 	}
 	for i, res := range run.Results {
 		f := in.Findings[i]
-		if res.RuleID != f.Rule || res.Message.Text != f.Message || res.Level != sarifLevel(f.Severity) {
+		if res.RuleID != f.Rule || res.Message.Text != withReason(f, "\n") || res.Level != sarifLevel(f.Severity) {
 			t.Errorf("result %d = %+v, want finding %+v", i, res, f)
 		}
 		if res.RuleIndex != nil && rules[*res.RuleIndex].ID != f.Rule {
@@ -387,7 +423,7 @@ func TestGitHubCommands(t *testing.T) {
 			wantCmd, wantFile, wantTitle, wantMsg, wantLine, wantCol = "error", e.File, "wscheck", e.Message, e.Line, e.Column
 		} else {
 			f := in.Findings[i-len(in.Errors)]
-			wantCmd, wantFile, wantTitle, wantMsg, wantLine, wantCol = map[Severity]string{Error: "error", Warning: "warning", Info: "notice"}[f.Severity], f.File, f.Rule, f.Message, f.Line, f.Column
+			wantCmd, wantFile, wantTitle, wantMsg, wantLine, wantCol = map[Severity]string{Error: "error", Warning: "warning", Info: "notice"}[f.Severity], f.File, f.Rule, withReason(f, "\n"), f.Line, f.Column
 		}
 		gotLine, _ := strconv.Atoi(props["line"])
 		gotCol, _ := strconv.Atoi(props["col"])
@@ -435,7 +471,7 @@ func TestCheckstyleRoundTrip(t *testing.T) {
 		want = append(want, entry{e.File, "error", e.Message, CheckstyleErrorSource, e.Line, e.Column})
 	}
 	for _, f := range in.Findings {
-		want = append(want, entry{f.File, f.Severity.String(), f.Message, "wscheck." + f.Rule, f.Line, f.Column})
+		want = append(want, entry{f.File, f.Severity.String(), withReason(f, "; "), "wscheck." + f.Rule, f.Line, f.Column})
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d entries, want %d", len(got), len(want))

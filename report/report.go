@@ -69,6 +69,10 @@ type Finding struct {
 	Line     int      `json:"line"`
 	Column   int      `json:"column"`
 	Message  string   `json:"message"`
+	// Reason says why the rule applies here, such as why a location was
+	// judged a WebSocket location. Text prints it on a continuation line,
+	// so the message line stays short.
+	Reason string `json:"reason,omitempty"`
 }
 
 // FileError is input wscheck could not analyze: it is never a finding,
@@ -123,7 +127,7 @@ func (r *Result) Normalize(base string) {
 	}
 	slices.SortFunc(r.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Column, b.Column), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
+			cmp.Compare(a.Column, b.Column), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message), cmp.Compare(a.Reason, b.Reason))
 	})
 	r.Findings = slices.Compact(r.Findings)
 	slices.SortFunc(r.Errors, func(a, b FileError) int {

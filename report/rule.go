@@ -10,7 +10,7 @@ import (
 // `wscheck explain`, the README table and SARIF rule descriptors.
 type Rule struct {
 	Name     string   // stable kebab-case ID; never renamed or reused
-	Half     string   // "nginx" or "go"
+	Half     string   // "nginx", "go", or BothHalves
 	Severity Severity // default severity
 	Title    string   // one line, lowercase, no period
 	Why      string   // what breaks at run time, and what was observed
@@ -20,10 +20,22 @@ type Rule struct {
 	Security bool     // a security weakness rather than a functional break
 }
 
+// BothHalves is the Half of a rule both halves report: the suppression
+// rules, which judge the ignore comments of nginx configs and Go code alike.
+const BothHalves = "nginx,go"
+
+// Halves lists the halves that report the rule.
+func (r Rule) Halves() []string {
+	if r.Half == "" {
+		return nil
+	}
+	return strings.Split(r.Half, ",")
+}
+
 // Explain renders the full documentation of a rule as plain text.
 func (r Rule) Explain() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s [%s, %s]\n\n%s\n\n%s\n", r.Name, r.Half, r.Severity, r.Title, strings.TrimSpace(r.Why))
+	fmt.Fprintf(&b, "%s [%s, %s]\n\n%s\n\n%s\n", r.Name, strings.Join(r.Halves(), " and "), r.Severity, r.Title, strings.TrimSpace(r.Why))
 	if r.Fix != "" {
 		fmt.Fprintf(&b, "\nFix: %s\n", strings.TrimSpace(r.Fix))
 	}

@@ -17,8 +17,10 @@ type SARIFOptions struct {
 	// Rules become the tool's rule descriptors; every rule is listed,
 	// not only the ones that fired, so code scanning can show them all.
 	Rules Rules
-	// Version is the tool version; empty leaves it out.
-	Version string
+	// Version is the tool version (tool.driver.version); empty leaves
+	// it out. SemanticVersion is the same as SemVer 2.0, without a "v"
+	// (tool.driver.semanticVersion); empty leaves it out.
+	Version, SemanticVersion string
 	// ContentKey returns what a finding points at (for example its
 	// source line, see SourceLineKeys), which fingerprints use instead
 	// of the line number. It is only hashed, never printed. Nil or an
@@ -52,6 +54,7 @@ type (
 	sarifDriver struct {
 		Name           string      `json:"name"`
 		Version        string      `json:"version,omitempty"`
+		SemanticVer    string      `json:"semanticVersion,omitempty"`
 		InformationURI string      `json:"informationUri"`
 		Rules          []sarifRule `json:"rules"`
 	}
@@ -114,6 +117,7 @@ func WriteSARIF(w io.Writer, r Result, opts SARIFOptions) error {
 	driver := sarifDriver{
 		Name:           "wscheck",
 		Version:        opts.Version,
+		SemanticVer:    opts.SemanticVersion,
 		InformationURI: "https://github.com/wscheck/wscheck",
 		Rules:          []sarifRule{},
 	}
@@ -146,7 +150,7 @@ func WriteSARIF(w io.Writer, r Result, opts SARIFOptions) error {
 		res := sarifResult{
 			RuleID:              f.Rule,
 			Level:               sarifLevel(f.Severity),
-			Message:             sarifText{Text: f.Message},
+			Message:             sarifText{Text: withReason(f, "\n")},
 			Locations:           []sarifLocation{sarifLocationOf(f.File, f.Line, f.Column)},
 			PartialFingerprints: map[string]string{fingerprintKey: fmt.Sprintf("%s:%d", fp, seen[fp])},
 		}
@@ -181,10 +185,7 @@ func sarifRuleOf(r Rule) sarifRule {
 		Help:                 sarifText{Text: text, Markdown: md},
 		DefaultConfiguration: sarifConfig{Level: sarifLevel(r.Severity)},
 	}
-	tags := []string{}
-	if r.Half != "" {
-		tags = append(tags, r.Half)
-	}
+	tags := append([]string{}, r.Halves()...)
 	if r.Security {
 		// GitHub ranks security alerts by this CVSS-like score and only
 		// treats a rule as security when it is tagged so.
@@ -210,9 +211,9 @@ func ruleHelp(r Rule) (text, md string) {
 	}
 	fmt.Fprintf(&t, "Fix: %s\n", fix)
 	fmt.Fprintf(&m, "**Fix:** %s\n", fix)
-	lang := r.Half
-	if lang == "" {
-		lang = "text"
+	lang := "text"
+	if hs := r.Halves(); len(hs) > 0 {
+		lang = hs[0] // the examples are in the first half's language
 	}
 	for _, ex := range []struct{ label, body string }{{"Bad", r.Bad}, {"Good", r.Good}} {
 		if strings.TrimSpace(ex.body) == "" {

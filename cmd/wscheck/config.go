@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wscheck/wscheck/cmd/internal/config"
-	"github.com/wscheck/wscheck/report"
 )
 
 // applyConfig reads the repository configuration (--config, or the
@@ -109,9 +108,9 @@ func applyGoConfig(fs *pflag.FlagSet, g config.GoOptions) error {
 
 // runConfig is `wscheck config init [FILE]`.
 func runConfig(args []string, e *env) int {
-	fs := pflag.NewFlagSet("config", pflag.ContinueOnError)
-	if !parseFlags(fs, args, e) {
-		return report.ExitBroken
+	fs := newFlagSet("config")
+	if code, ok := parseFlags(fs, args, e); !ok {
+		return code
 	}
 	if fs.NArg() == 0 || fs.Arg(0) != "init" || fs.NArg() > 2 {
 		return usageError(e, "config", errors.New("usage: wscheck config init [FILE] (default "+config.FileName+")"))

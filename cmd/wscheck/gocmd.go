@@ -48,13 +48,13 @@ func (g *goFlags) apply(fs *pflag.FlagSet) error {
 }
 
 func runGo(args []string, e *env) int {
-	fs := pflag.NewFlagSet("go", pflag.ContinueOnError)
+	fs := newFlagSet("go")
 	var out outputFlags
 	var gf goFlags
 	out.register(fs)
 	gf.register(fs)
-	if !parseFlags(fs, args, e) {
-		return report.ExitBroken
+	if code, ok := parseFlags(fs, args, e); !ok {
+		return code
 	}
 	if _, err := applyConfig(fs, e, &out, nil); err != nil {
 		return usageError(e, "go", err)

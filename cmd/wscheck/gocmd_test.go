@@ -125,9 +125,9 @@ func TestGoCommandLoadErrors(t *testing.T) {
 		t.Errorf("missing package: exit %d, want 2", code)
 	}
 	empty := t.TempDir()
-	out, _, code = wsRun(t, empty, "go")
-	if code != report.ExitBroken || !strings.Contains(out, "error:") {
-		t.Errorf("no Go module here: exit %d, output %q; want 2 and an error", code, out)
+	out, stderr, code := wsRun(t, empty, "go")
+	if code != report.ExitBroken || out != "" || !strings.Contains(stderr, report.InputErrorLabel+":") {
+		t.Errorf("no Go module here: exit %d, stdout %q, stderr %q; want 2 and an input error on stderr", code, out, stderr)
 	}
 	if _, _, code = wsRun(t, dir, "go", "--no-such-flag"); code != report.ExitBroken {
 		t.Errorf("bad flag: exit %d, want 2", code)

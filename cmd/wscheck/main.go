@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -18,63 +19,100 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	cwd            string
+	// getenv reads the environment (NO_COLOR); nil reads nothing.
+	getenv func(string) string
 }
 
 func newEnv() *env {
 	cwd, _ := os.Getwd()
-	return &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, cwd: cwd}
+	return &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, cwd: cwd, getenv: os.Getenv}
 }
 
-type command struct {
-	name, usage, summary string
-	run                  func(args []string, e *env) int
-}
-
-// commands is the one list of subcommands; help is generated from it.
-func commands() []command {
-	return []command{
-		{"nginx", "wscheck nginx [flags] PATH...", "analyze nginx configs (files, directories, or - for `nginx -T` output)", runNginx},
-		{"go", "wscheck go [flags] [PACKAGES]", "analyze Go packages (default ./...) for websocket client and server mistakes", runGo},
-		{"rules", "wscheck rules [--format text|markdown]", "list every rule with its severity", runRules},
-		{"explain", "wscheck explain RULE", "print a rule's documentation with a bad and a good example", runExplain},
-		{"config", "wscheck config init [FILE]", "write a commented starter .wscheck.yaml (never overwrites)", runConfig},
+func (e *env) env(key string) string {
+	if e.getenv == nil {
+		return ""
 	}
+	return e.getenv(key)
 }
 
+// run dispatches to a subcommand. Anything else is the gate's flags and
+// paths, so `wscheck deploy/` and `wscheck typo.conf` are both paths, and a
+// missing one is reported as such.
 func run(args []string, e *env) int {
 	if len(args) == 0 {
-		args = []string{"."}
+		return runRepo(nil, e)
 	}
 	name := args[0]
+	if c, ok := lookupCommand(name); ok && c.run != nil {
+		return c.run(args[1:], e)
+	}
+	if name == "help" {
+		return runHelp(args[1:], e)
+	}
+	if hint := commandTypo(name, e.cwd); hint != "" {
+		fmt.Fprintf(e.stderr, "wscheck: %q is not a command (did you mean %q?); reading it as a path\n", name, hint)
+	}
+	return runRepo(args, e)
+}
+
+// runHelp is `wscheck help [COMMAND]`.
+func runHelp(args []string, e *env) int {
+	if len(args) == 0 {
+		return runRepo([]string{"--help"}, e)
+	}
+	c, ok := lookupCommand(args[0])
+	if !ok || c.run == nil || len(args) > 1 {
+		return usageError(e, "help", fmt.Errorf("want one command name, one of %s", strings.Join(commandNames(), ", ")))
+	}
+	return c.run([]string{"--help"}, e)
+}
+
+func commandNames() []string {
+	var names []string
 	for _, c := range commands() {
-		if c.name == name {
-			return c.run(args[1:], e)
+		names = append(names, c.name)
+	}
+	return names
+}
+
+// commandTypo returns the command a missing path looks like a typo of
+// ("ngnix", "rule"), or "".
+func commandTypo(arg, cwd string) string {
+	if arg == "" || strings.ContainsAny(arg, `-./\`) {
+		return ""
+	}
+	p := arg
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(cwd, p)
+	}
+	if _, err := os.Lstat(p); err == nil {
+		return ""
+	}
+	for _, name := range commandNames() {
+		if editDistance(arg, name) <= 2 && len(arg) > 2 {
+			return name
 		}
 	}
-	switch name {
-	case "help", "-h", "--help":
-		usage(e.stdout)
-		return 0
-	}
-	if strings.HasPrefix(name, "-") || isPath(name) {
-		return runRepo(args, e)
-	}
-	fmt.Fprintf(e.stderr, "wscheck: unknown command %q\n\n", name)
-	usage(e.stderr)
-	return 2
+	return ""
 }
 
-func isPath(s string) bool {
-	_, err := os.Stat(s)
-	return err == nil
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "wscheck: static checks for WebSocket handshakes that fail or leak")
-	fmt.Fprintln(w, "\nUsage:")
-	fmt.Fprintln(w, "  wscheck [flags] [PATH...]    both halves over a repository (default .)")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-28s %s\n", c.usage, c.summary)
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
 	}
-	fmt.Fprintln(w, "\nExit status: 0 clean, 1 findings at or above --fail-on, 2 input that could not be analyzed or bad usage.")
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -85,13 +85,13 @@ func (n *nginxFlags) options(cwd string) (nginxcheck.Options, error) {
 }
 
 func runNginx(args []string, e *env) int {
-	fs := pflag.NewFlagSet("nginx", pflag.ContinueOnError)
+	fs := newFlagSet("nginx")
 	var out outputFlags
 	var nf nginxFlags
 	out.register(fs)
 	nf.register(fs)
-	if !parseFlags(fs, args, e) {
-		return report.ExitBroken
+	if code, ok := parseFlags(fs, args, e); !ok {
+		return code
 	}
 	if _, err := applyConfig(fs, e, &out, &nf); err != nil {
 		return usageError(e, "nginx", err)

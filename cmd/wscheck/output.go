@@ -1,9 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"runtime/debug"
+	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -21,6 +21,8 @@ type outputFlags struct {
 	enable  []string
 	disable []string
 
+	color string // --color: auto, always or never
+
 	configFile string // --config
 	noConfig   bool   // --no-config
 	verbose    bool   // --verbose: list path maps and files not analyzed
@@ -35,9 +37,10 @@ func (o *outputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.failOn, "fail-on", "warning", "lowest severity that makes the exit status 1: error, warning or info")
 	fs.StringSliceVar(&o.enable, "enable", nil, "run only these rules (comma-separated)")
 	fs.StringSliceVar(&o.disable, "disable", nil, "do not report these rules (comma-separated)")
+	fs.StringVar(&o.color, "color", "auto", "colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never")
 	fs.StringVar(&o.configFile, "config", "", "read this repository configuration instead of the nearest "+config.FileName)
 	fs.BoolVar(&o.noConfig, "no-config", false, "read no "+config.FileName)
-	fs.BoolVarP(&o.verbose, "verbose", "v", false, "also list every path map used and every proxy file not analyzed (text format, on stderr)")
+	fs.BoolVar(&o.verbose, "verbose", false, "also list every path map used and every proxy file not analyzed (text format, on stderr)")
 }
 
 // check validates the flags before any work is done, so bad usage exits
@@ -49,6 +52,9 @@ func (o *outputFlags) check() (report.Severity, report.Selection, error) {
 	}
 	if !slices.Contains(report.Formats, o.format) {
 		return 0, report.Selection{}, fmt.Errorf("--format: unknown format %q (want %s)", o.format, strings.Join(report.Formats, ", "))
+	}
+	if !slices.Contains(colorModes, o.color) {
+		return 0, report.Selection{}, fmt.Errorf("--color: unknown mode %q (want %s)", o.color, strings.Join(colorModes, ", "))
 	}
 	sel, err := report.NewSelection(allRules(), o.enable, o.disable)
 	return failOn, sel, err
@@ -68,9 +74,18 @@ func (o *outputFlags) emit(e *env, res report.Result, failOn report.Severity, se
 		// repository root, wherever wscheck ran.
 		root := config.RepoRoot(e.cwd)
 		report.Relocate(&res, e.cwd, root)
-		opts = report.SARIFOptions{Rules: allRules(), Version: version(), ContentKey: report.SourceLineKeys(root)}
+		v := readVersion()
+		opts = report.SARIFOptions{Rules: allRules(), Version: v.String(), SemanticVersion: v.semantic(), ContentKey: report.SourceLineKeys(root)}
 	}
-	if err := report.Write(e.stdout, o.format, res, opts); err != nil {
+	var err error
+	if o.format == "text" {
+		// Input errors go to stderr: a pipe of findings carries only
+		// findings, and a broken run is visible on the terminal.
+		err = report.WriteText(e.stdout, res, report.TextOptions{Color: o.useColor(e, e.stdout), Errors: e.stderr})
+	} else {
+		err = report.Write(e.stdout, o.format, res, opts)
+	}
+	if err != nil {
 		fmt.Fprintf(e.stderr, "wscheck: writing report: %v\n", err)
 		return report.ExitBroken
 	}
@@ -81,27 +96,35 @@ func (o *outputFlags) emit(e *env, res report.Result, failOn report.Severity, se
 	return res.ExitCode(failOn)
 }
 
-// version is the module version wscheck was built at, if known.
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return ""
+var colorModes = []string{"auto", "always", "never"}
+
+// useColor applies --color to the writer w.
+func (o *outputFlags) useColor(e *env, w io.Writer) bool {
+	return colorFor(o.color, e.env, isTerminal(w))
 }
 
-// parseFlags parses args and reports usage errors the same way everywhere.
-func parseFlags(fs *pflag.FlagSet, args []string, e *env) bool {
-	fs.SetOutput(e.stderr)
-	if err := fs.Parse(args); err != nil {
-		if !errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprintf(e.stderr, "wscheck %s: %v\n", fs.Name(), err)
-		}
+// colorFor decides: auto colours a terminal unless NO_COLOR is set to
+// anything (https://no-color.org) or TERM is dumb; always and never are
+// what they say, whatever the environment.
+func colorFor(mode string, getenv func(string) string, terminal bool) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
 		return false
 	}
-	return true
+	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+		return false
+	}
+	return terminal
 }
 
-func usageError(e *env, cmd string, err error) int {
-	fmt.Fprintf(e.stderr, "wscheck %s: %v\n", cmd, err)
-	return report.ExitBroken
+// isTerminal reports whether w is a character device, as a terminal is.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

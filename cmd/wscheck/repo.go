@@ -3,8 +3,6 @@ package main
 import (
 	"path/filepath"
 
-	"github.com/spf13/pflag"
-
 	"github.com/wscheck/wscheck/nginxcheck"
 	"github.com/wscheck/wscheck/report"
 )
@@ -12,15 +10,15 @@ import (
 // runRepo is the CI gate: every half over the given paths, one report and
 // one exit status.
 func runRepo(args []string, e *env) int {
-	fs := pflag.NewFlagSet("wscheck", pflag.ContinueOnError)
+	fs := newFlagSet(gateName)
 	var out outputFlags
 	var nf nginxFlags
 	var gf goFlags
 	out.register(fs)
 	nf.register(fs)
 	gf.register(fs)
-	if !parseFlags(fs, args, e) {
-		return report.ExitBroken
+	if code, ok := parseFlags(fs, args, e); !ok {
+		return code
 	}
 	if _, err := applyConfig(fs, e, &out, &nf); err != nil {
 		return usageError(e, "", err)

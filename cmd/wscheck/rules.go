@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/wscheck/wscheck/gocheck"
 	"github.com/wscheck/wscheck/nginxcheck"
 	"github.com/wscheck/wscheck/report"
@@ -20,21 +18,21 @@ func allRules() report.Rules {
 }
 
 func runRules(args []string, e *env) int {
-	fs := pflag.NewFlagSet("rules", pflag.ContinueOnError)
+	fs := newFlagSet("rules")
 	format := fs.String("format", "text", "text or markdown (the README's rule table)")
-	if !parseFlags(fs, args, e) {
-		return report.ExitBroken
+	if code, ok := parseFlags(fs, args, e); !ok {
+		return code
 	}
 	switch *format {
 	case "text":
 		for _, r := range allRules() {
-			fmt.Fprintf(e.stdout, "%-26s %-6s %-8s %s\n", r.Name, r.Half, r.Severity, r.Title)
+			fmt.Fprintf(e.stdout, "%-26s %-8s %-8s %s\n", r.Name, r.Half, r.Severity, r.Title)
 		}
 	case "markdown":
 		fmt.Fprintln(e.stdout, "| rule | half | severity | what it finds |")
 		fmt.Fprintln(e.stdout, "|---|---|---|---|")
 		for _, r := range allRules() {
-			fmt.Fprintf(e.stdout, "| `%s` | %s | %s | %s |\n", r.Name, r.Half, r.Severity, r.Title)
+			fmt.Fprintf(e.stdout, "| `%s` | %s | %s | %s |\n", r.Name, strings.Join(r.Halves(), ", "), r.Severity, r.Title)
 		}
 	default:
 		return usageError(e, "rules", fmt.Errorf("--format: unknown format %q (want text or markdown)", *format))
@@ -43,9 +41,9 @@ func runRules(args []string, e *env) int {
 }
 
 func runExplain(args []string, e *env) int {
-	fs := pflag.NewFlagSet("explain", pflag.ContinueOnError)
-	if !parseFlags(fs, args, e) {
-		return report.ExitBroken
+	fs := newFlagSet("explain")
+	if code, ok := parseFlags(fs, args, e); !ok {
+		return code
 	}
 	if fs.NArg() != 1 {
 		return usageError(e, "explain", fmt.Errorf("want exactly one rule name; known rules: %s", strings.Join(allRules().Names(), ", ")))

@@ -61,7 +61,8 @@ func TestReportsCarryNoSecrets(t *testing.T) {
 				// below proves nothing: findings name the locations (only
 				// messages mention /live/ws) and the broken file makes
 				// it exit 2.
-				if code != 2 || !strings.Contains(out, "/live/ws") || !strings.Contains(out, "broken.conf") {
+				// Text prints input errors on stderr.
+				if code != 2 || !strings.Contains(out, "/live/ws") || !strings.Contains(out+stderr, "broken.conf") {
 					t.Fatalf("exit %d, want 2 with findings and the broken file reported; stdout:\n%s\nstderr:\n%s", code, out, stderr)
 				}
 				for _, s := range secrets {
