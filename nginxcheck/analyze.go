@@ -256,16 +256,18 @@ func (a *analysis) finish() report.Result {
 		known[r.doc.Name] = true
 	}
 	findings := report.ApplyIgnores(a.findings, collectIgnores(files, known, blockEnd))
-	// One finding per occurrence: a directive in a snippet that several
-	// locations include is one place to edit, whatever location judged it.
+	// One finding per occurrence: a directive in a snippet (or a map)
+	// that several locations use is one place to edit, whatever location
+	// judged it, so the key is the spot, not the message that names the
+	// location. Two locations on one minified line differ in column.
 	type key struct {
-		rule, file, message string
-		line, col           int
+		rule, file string
+		line, col  int
 	}
 	seen := map[key]bool{}
 	var res report.Result
 	for _, f := range findings {
-		k := key{f.Rule, f.File, f.Message, f.Line, f.Column}
+		k := key{f.Rule, f.File, f.Line, f.Column}
 		if !seen[k] {
 			seen[k] = true
 			res.Findings = append(res.Findings, f)
