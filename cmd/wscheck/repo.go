@@ -31,6 +31,7 @@ func runRepo(args []string, e *env) int {
 	if err != nil {
 		return usageError(e, "", err)
 	}
+	opts.Enable = out.enable // rules off by default run only when named
 	if err := gf.apply(fs); err != nil {
 		return usageError(e, "", err)
 	}

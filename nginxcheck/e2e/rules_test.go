@@ -32,6 +32,7 @@ var proofs = map[string]func(t *testing.T, p *prover){
 	"host-drops-port":                      proveHostDropsPort,
 	"forwarded-host-port":                  proveForwardedHostPort,
 	"connection-upgrade-on-plain-requests": provePlainRequestsAskUpgrade,
+	"upgrade-not-restricted":               proveUpgradeRestricted,
 }
 
 // sourceOnly are the rules this host's nginx cannot exercise, and why: the
@@ -76,10 +77,10 @@ func proveRules(t *testing.T, bin *nginxBin, rules report.Rules) {
 	})
 	for _, r := range rules {
 		t.Run(r.Name, func(t *testing.T) {
-			t.Parallel()
 			if why, ok := sourceOnly[r.Name]; ok {
-				t.Skip(why)
+				t.Skip(why) // before Parallel: its reason prints next to its name
 			}
+			t.Parallel()
 			p := &prover{bin: bin, rule: r, obs: obs}
 			proof, special := proofs[r.Name]
 			dir := filepath.Join(rulesDir, r.Name)
@@ -562,6 +563,36 @@ func provePlainRequestsAskUpgrade(t *testing.T, p *prover) {
 				p.obs.add(observation{rule: p.rule.Name, fixture: fx.name, backend: d.backend.name, client: "plain GET " + tg.path, result: fmt.Sprintf("%d", status), saw: got.request()})
 				if asked := hasToken(got.Connection, "upgrade") && got.Upgrade == ""; asked != wantUpgrade {
 					t.Errorf("%s, %s, %s: plain GET reached the backend with %s; want Connection: upgrade without Upgrade = %v", fx, d.backend.name, tg, got.request(), wantUpgrade)
+				}
+			}
+		}
+	}
+	check(p.bad, true)
+	check(p.good, false)
+	p.requireWorks(t, p.bad, nil, "")
+	p.requireWorks(t, p.good, nil, "")
+}
+
+// proveUpgradeRestricted: a client asking for h2c gets "Upgrade: h2c" to
+// the backend through Upgrade $http_upgrade, and no h2c through the
+// allow-list map; WebSocket handshakes work through both.
+func proveUpgradeRestricted(t *testing.T, p *prover) {
+	check := func(fx *fixture, wantH2C bool) {
+		ds, ce := p.deployAll(t, fx, nil, "")
+		if ce != nil {
+			p.note(fx, "-", "nginx -t: "+ce.output)
+			t.Fatalf("%s: %v", fx, ce)
+		}
+		targets, _ := fx.targets()
+		for _, d := range ds {
+			for _, tg := range targets {
+				r := p.handshake(d, tg, h2cClient)
+				if !r.reached {
+					t.Errorf("%s: the h2c request never reached the backend: %v", fx, r)
+					continue
+				}
+				if got := hasToken(r.saw.Upgrade, "h2c"); got != wantH2C {
+					t.Errorf("%s: the client's h2c reached the backend = %v, want %v: %v", fx, got, wantH2C, r)
 				}
 			}
 		}
