@@ -57,7 +57,7 @@ type token struct {
 	value     string // unquoted
 	quoted    bool
 	line, col int
-	off       int // byte offset of the token's start
+	off       int  // byte offset of the token's start
 	kind      byte // 'w' word, ';', '{', '}', 0 EOF
 }
 
