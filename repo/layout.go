@@ -345,9 +345,9 @@ func instructions(src string) []instruction {
 		}
 		var arr []string
 		if strings.HasPrefix(rest, "[") && json.Unmarshal([]byte(rest), &arr) == nil {
-			in.args = append(flags, arr...)
+			in.args = slices.Concat(flags, arr)
 		} else {
-			in.args = append(flags, strings.Fields(rest)...)
+			in.args = slices.Concat(flags, strings.Fields(rest))
 		}
 		out = append(out, in)
 	}

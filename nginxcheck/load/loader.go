@@ -401,7 +401,7 @@ func (r *resolver) resolve(n *Node) *Include {
 	if strings.ContainsAny(name, "*?[") {
 		matches, err := r.l.src.Glob(name)
 		files := r.fileMaps(img)
-		if err != nil && !(repo.Missing(err) && len(files) > 0) {
+		if err != nil && (!repo.Missing(err) || len(files) == 0) {
 			r.unreadable(inc, n, err)
 			return inc
 		}
@@ -550,7 +550,8 @@ func (r *resolver) imagePath(root string) (string, PathMapping, bool) {
 	img, bestLen := "", -1
 	for _, m := range r.maps {
 		to, err := filepath.Abs(m.To)
-		if err != nil || m.Origin == HostRootOrigin || !(abs == to || strings.HasPrefix(abs, to+string(filepath.Separator))) || len(to) <= bestLen {
+		inside := abs == to || strings.HasPrefix(abs, to+string(filepath.Separator))
+		if err != nil || m.Origin == HostRootOrigin || !inside || len(to) <= bestLen {
 			continue
 		}
 		img, best, bestLen = path.Join(m.From, filepath.ToSlash(strings.TrimPrefix(abs, to))), m, len(to)

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -34,8 +35,8 @@ func TestPiecewiseCrossCheck(t *testing.T) {
 	// gonginx splits a bare word at "\;" (gonginx-notes.md); nginx does not.
 	trap, line := bigConfig("    add_header X a\\;b;\n")
 	_, _, err := parseBytes([]byte(trap))
-	se, ok := err.(*SyntaxError)
-	if !ok || se.Line != line || !strings.Contains(se.Msg, "gonginx") {
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Line != line || !strings.Contains(se.Msg, "gonginx") {
 		t.Fatalf("want the gonginx disagreement at line %d, got %v", line, err)
 	}
 	// A header of a large block is checked too: a quoted block name.
