@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -53,7 +54,7 @@ func readExpectations(t *testing.T, p string) []expectation {
 func checkExpectations(t *testing.T, p string) report.Result {
 	t.Helper()
 	want := readExpectations(t, p)
-	res := Analyze(Disk{}, []string{p})
+	res := Analyze(Disk([]string{p}), []string{p}, repo.WalkOptions{})
 	matched := make([]bool, len(want))
 	claim := func(line int, ok func(string) bool) bool {
 		for i, w := range want {
@@ -122,7 +123,7 @@ func TestCases(t *testing.T) {
 	}
 }
 
-func TestIsConfig(t *testing.T) {
+func TestClassified(t *testing.T) {
 	for _, c := range []struct {
 		name, src string
 		want      bool
@@ -131,29 +132,28 @@ func TestIsConfig(t *testing.T) {
 		{"lb/haproxy", "global\nlisten stats\n  bind :8404\n", true},
 		{"app.cfg", "[section]\nkey = value\n", false},
 		{"nginx.cfg", "server {\n  listen 80;\n}\nbackend x\n", false},
-		{"site.conf", "defaults\n  mode http\n", false},
 		{"hocon.cfg", "backend {\n  url = x\n}\n", false},
 	} {
-		if got := IsConfig(c.name, []byte(c.src)); got != c.want {
-			t.Errorf("IsConfig(%q) = %v, want %v", c.name, got, c.want)
+		if k, _ := repo.Classify(c.name, []byte(c.src)); (k == repo.HAProxy) != c.want {
+			t.Errorf("Classify(%q) = %v, want HAProxy: %v", c.name, k, c.want)
 		}
 	}
 }
 
 // A directory is searched: the findings are those of the files one by one.
 func TestAnalyzeDirectory(t *testing.T) {
-	dir := Analyze(Disk{}, []string{"testdata/cases"})
+	dir := Analyze(Disk([]string{"testdata/cases"}), []string{"testdata/cases"}, repo.WalkOptions{})
 	files, _ := filepath.Glob("testdata/cases/*.cfg")
 	var one report.Result
 	for _, f := range files {
-		one.Merge(Analyze(Disk{}, []string{f}))
+		one.Merge(Analyze(Disk([]string{f}), []string{f}, repo.WalkOptions{}))
 	}
 	dir.Normalize("")
 	one.Normalize("")
 	if len(dir.Findings) != len(one.Findings) || len(dir.Errors) != len(one.Errors) || len(dir.Findings) == 0 {
 		t.Errorf("directory: %d findings %d errors; files one by one: %d findings %d errors", len(dir.Findings), len(dir.Errors), len(one.Findings), len(one.Errors))
 	}
-	if res := Analyze(Disk{}, []string{"testdata/nonexistent.cfg"}); len(res.Errors) != 1 || res.Errors[0].Message != "no such file or directory" {
+	if res := Analyze(Disk([]string{"testdata"}), []string{"testdata/nonexistent.cfg"}, repo.WalkOptions{}); len(res.Errors) != 1 || res.Errors[0].Message != "no such file or directory" {
 		t.Errorf("a missing path: %+v", res)
 	}
 }

@@ -16,6 +16,7 @@ type Summary struct {
 	WebSocketLocations int       `json:"websocket_locations"` // locations judged as WebSocket
 	Templates          int       `json:"templates"`           // templated files analyzed
 	GoPackages         int       `json:"go_packages"`         // Go packages analyzed
+	HAProxyFiles       int       `json:"haproxy_files"`       // HAProxy configs analyzed
 	PathMaps           []PathMap `json:"path_maps"`           // given or inferred from the layout
 	NotAnalyzed        []Skipped `json:"not_analyzed"`
 }
@@ -39,6 +40,7 @@ func (s *Summary) Merge(o Summary) {
 	s.WebSocketLocations += o.WebSocketLocations
 	s.Templates += o.Templates
 	s.GoPackages += o.GoPackages
+	s.HAProxyFiles += o.HAProxyFiles
 	s.PathMaps = append(s.PathMaps, o.PathMaps...)
 	s.NotAnalyzed = append(s.NotAnalyzed, o.NotAnalyzed...)
 }
@@ -97,6 +99,9 @@ func WriteSummary(w io.Writer, r Result, verbose bool) {
 	}
 	if s.Templates > 0 {
 		parts = append(parts, plural(s.Templates, "template"))
+	}
+	if s.HAProxyFiles > 0 {
+		parts = append(parts, plural(s.HAProxyFiles, "HAProxy file"))
 	}
 	if s.GoPackages > 0 {
 		parts = append(parts, plural(s.GoPackages, "Go package"))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/wscheck/wscheck/gocheck"
+	"github.com/wscheck/wscheck/haproxycheck"
 	"github.com/wscheck/wscheck/nginxcheck"
 	"github.com/wscheck/wscheck/report"
 )
@@ -13,6 +14,7 @@ import (
 func allRules() report.Rules {
 	var rs report.Rules
 	rs = append(rs, nginxcheck.Rules()...)
+	rs = append(rs, haproxycheck.Rules()...)
 	rs = append(rs, gocheck.Rules()...)
 	return rs
 }
