@@ -211,7 +211,9 @@ func wsCriterion(words []string) string {
 		return "Connection: upgrade"
 	case pathFetch.MatchString(fetch):
 		for _, v := range values {
-			for _, seg := range strings.FieldsFunc(strings.ToLower(v), func(r rune) bool { return r == '/' || r == '^' || r == '$' || r == '\\' || r == '(' || r == ')' || r == '|' }) {
+			for _, seg := range strings.FieldsFunc(strings.ToLower(v), func(r rune) bool {
+				return r == '/' || r == '^' || r == '$' || r == '\\' || r == '(' || r == ')' || r == '|'
+			}) {
 				if wsEndpoints[seg] {
 					return fmt.Sprintf("the path %q", v)
 				}

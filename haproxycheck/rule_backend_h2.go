@@ -18,15 +18,17 @@ h2" (the multiplexer forced for every connection to the server), an "alpn" list 
 offers h2 without http/1.1 on an ssl server, or "ws h2", the WebSocket goes out as an
 HTTP/2 extended CONNECT (RFC 8441): "the server must support RFC8441 or an error will be
 reported by haproxy when relaying websockets". gorilla/websocket, coder/websocket and most
-application servers do not implement it: measured with Debian's HAProxy 2.6, the browser's
-handshake fails (502 from HAProxy, or 400 from gorilla when the server's HTTP/2 stack
-advertises extended CONNECT and hands gorilla a CONNECT request).
+application servers do not implement it. Measured with Debian's HAProxy 2.6 in front of
+gorilla/websocket served by Go's HTTP/2 stack (TLS offering h2 and http/1.1, or h2c): "alpn
+h2" with ssl, "proto h2" and "ws h2" each answer the browser's handshake with 502, and the
+backend receives no request at all.
 
 It works only when the backend implements WebSocket over HTTP/2, as some servers do on
 purpose, hence a warning that can be suppressed on the line. Not a finding: "alpn
 h2,http/1.1" with the default "ws auto" (HAProxy 2.5 and later offer only http/1.1 for
-WebSocket streams when the list contains it: measured 101), and "ws h1", which forces
-HTTP/1.1 for WebSocket streams.`,
+WebSocket streams when the list contains it), "ws h1" next to "proto h2" or "alpn h2"
+(forces HTTP/1.1 for WebSocket streams), and "alpn h2" on a server without ssl (ALPN is a
+TLS extension): each measured 101, the backend receiving an HTTP/1.1 GET.`,
 		Fix: `Add "ws h1" to the server (or default-server) line, so WebSocket streams use HTTP/1.1
 while other requests keep HTTP/2; or offer "alpn h2,http/1.1"; or drop "proto h2". Keep
 HTTP/2 only for a backend that implements RFC 8441, with a suppression saying so.`,
@@ -47,12 +49,12 @@ HTTP/2 only for a backend that implements RFC 8441, with a suppression saying so
 					"server %s forces WebSockets onto HTTP/2 (ws h2): a backend without RFC 8441 support fails the handshake (HAProxy answers 502); use \"ws h1\" unless %s implements WebSocket over HTTP/2", name, name)
 			case o["proto"].value == "h2":
 				p.report(o["proto"].d, 0, 0, reason,
-					"server %s speaks only HTTP/2 (proto h2): WebSocket upgrades reach it as HTTP/2 extended CONNECT, which gorilla, coder and most servers refuse (502 or 400); add \"ws h1\" unless %s implements RFC 8441", name, name)
+					"server %s speaks only HTTP/2 (proto h2): WebSocket upgrades reach it as HTTP/2 extended CONNECT, which gorilla, coder and most servers do not implement (HAProxy answers 502); add \"ws h1\" unless %s implements RFC 8441", name, name)
 			case o["ssl"].value == "on" && o["alpn"].d != nil:
 				protos := strings.Split(o["alpn"].value, ",")
 				if slices.Contains(protos, "h2") && !slices.Contains(protos, "http/1.1") {
 					p.report(o["alpn"].d, 0, 0, reason,
-						"server %s offers only HTTP/2 (alpn %s): WebSockets go out as HTTP/2 extended CONNECT, which gorilla, coder and most servers refuse (502); offer \"alpn h2,http/1.1\" or add \"ws h1\" unless %s implements RFC 8441", name, o["alpn"].value, name)
+						"server %s offers only HTTP/2 (alpn %s): WebSockets go out as HTTP/2 extended CONNECT, which gorilla, coder and most servers do not implement (HAProxy answers 502); offer \"alpn h2,http/1.1\" or add \"ws h1\" unless %s implements RFC 8441", name, o["alpn"].value, name)
 				}
 			}
 		}
