@@ -23,7 +23,7 @@ CWE-444).`,
 	onLocation: func(p *pass, ws *wsLocation) {
 		for _, h := range ws.headers.get("connection") {
 			if strings.Contains(strings.ToLower(h.value), "$http_connection") {
-				p.report(h.Site, "Connection is copied from the client's header ($http_connection): every hop-by-hop token the client lists reaches the backend, which allows h2c smuggling; send \"Connection $connection_upgrade\" from a map on $http_upgrade%s", because(ws))
+				p.report(h.Site, "Connection is copied from the client's header ($http_connection): every hop-by-hop token the client lists reaches the backend, which allows h2c smuggling; send \"Connection $connection_upgrade\" from a map on $http_upgrade (%s)%s", recommendedMap(p.opts.NginxVersion, "connection_upgrade"), because(ws))
 			}
 		}
 	},

@@ -28,7 +28,7 @@ whose includes were all read; a fragment's map may live in a file wscheck cannot
 			}
 			for _, v := range variables(n.Arg(1)) {
 				if !isBuiltin(v) && !p.m.defined[v] {
-					p.report(n, "$%s in the %s header is neither built in nor defined by a map, geo or set anywhere in this configuration: nginx refuses to start (nginx -t: unknown \"%s\" variable); define it, e.g. \"map $http_upgrade $%s { default upgrade; '' close; }\" in http {}", v, n.Arg(0), v, v)
+					p.report(n, "$%s in the %s header is neither built in nor defined by a map, geo or set anywhere in this configuration: nginx refuses to start (nginx -t: unknown \"%s\" variable); define it, e.g. \"%s\" in http {}", v, n.Arg(0), v, recommendedMap(p.opts.NginxVersion, v))
 				}
 			}
 			return true

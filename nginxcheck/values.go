@@ -15,12 +15,16 @@ import (
 // are evaluated for. Browsers differ only in Connection.
 type handshake struct {
 	browser    string
+	upgrade    string // what the client sends as Upgrade
 	connection string
 }
 
 // handshakes: Chrome sends "Connection: Upgrade", Firefox
 // "Connection: keep-alive, Upgrade"; both send "Upgrade: websocket".
-var handshakes = []handshake{{"Chrome", "Upgrade"}, {"Firefox", "keep-alive, Upgrade"}}
+var handshakes = []handshake{{"Chrome", "websocket", "Upgrade"}, {"Firefox", "websocket", "keep-alive, Upgrade"}}
+
+// plainRequest is a browser's ordinary request: no Upgrade, keep-alive.
+var plainRequest = handshake{"a plain request", "", "keep-alive"}
 
 // maxEvalDepth bounds map-through-map evaluation (a map may yield another
 // map's variable; a cycle must not hang).
@@ -52,7 +56,7 @@ func (m *model) eval(value string, hs handshake, depth int) (string, bool) {
 func (m *model) variableFor(name string, hs handshake, depth int) (string, bool) {
 	switch name {
 	case "http_upgrade":
-		return "websocket", true
+		return hs.upgrade, true
 	case "http_connection":
 		return hs.connection, true
 	}

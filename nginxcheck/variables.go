@@ -15,12 +15,14 @@ type mapDef struct {
 	entries []mapEntry
 	def     string
 	hasDef  bool
+	defNode *load.Node
 	// unknown: an unreadable include inside the map could add entries.
 	unknown bool
 }
 
 type mapEntry struct {
 	key, value string
+	node       *load.Node
 }
 
 var varRef = regexp.MustCompile(`\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))`)
@@ -81,10 +83,10 @@ func parseMap(n *load.Node) *mapDef {
 		case load.IsPlaceholder(c.Name) || slices.ContainsFunc(c.Args, load.IsPlaceholder):
 			md.unknown = true // template text or a condition decides the entries
 		case c.Name == "default" && len(c.Args) == 1:
-			md.def, md.hasDef = c.Args[0], true
+			md.def, md.hasDef, md.defNode = c.Args[0], true, c
 		case c.Name == "hostnames" || c.Name == "volatile":
 		case len(c.Args) == 1:
-			md.entries = append(md.entries, mapEntry{c.Name, c.Args[0]})
+			md.entries = append(md.entries, mapEntry{c.Name, c.Args[0], c})
 		}
 	}
 	return md
@@ -93,12 +95,19 @@ func parseMap(n *load.Node) *mapDef {
 // eval returns what the map yields for a source value, and whether that
 // is known (a regex Go cannot compile, or an unseen entry, is not).
 func (md *mapDef) eval(input string) (string, bool) {
+	v, _, ok := md.match(input)
+	return v, ok
+}
+
+// match is eval that also returns the entry that yielded the value (the
+// default's node, nil for a missing default).
+func (md *mapDef) match(input string) (string, *load.Node, bool) {
 	if md.unknown {
-		return "", false
+		return "", nil, false
 	}
 	for _, e := range md.entries {
 		if !strings.HasPrefix(e.key, "~") && strings.EqualFold(strings.TrimPrefix(e.key, `\`), input) {
-			return e.value, true
+			return e.value, e.node, true
 		}
 	}
 	for _, e := range md.entries {
@@ -111,13 +120,13 @@ func (md *mapDef) eval(input string) (string, bool) {
 		}
 		re, err := regexp.Compile(pat)
 		if err != nil {
-			return "", false
+			return "", nil, false
 		}
 		if re.MatchString(input) {
-			return e.value, true
+			return e.value, e.node, true
 		}
 	}
-	return md.def, true // without default, a map yields ""
+	return md.def, md.defNode, true // without default, a map yields ""
 }
 
 // builtinPrefixes are the families of variables nginx defines per request.

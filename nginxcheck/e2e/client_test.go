@@ -283,3 +283,23 @@ func idleProbe(conn *websocket.Conn, d time.Duration) (closedAfter time.Duration
 	}
 	return elapsed, false, errors.New("read returned nothing and no error")
 }
+
+// plainGet sends an ordinary HTTP/1.1 GET, as a browser loading a page
+// does, and returns the response status (0 when there was none).
+func plainGet(port int, path string) (int, error) {
+	nc, err := loopbackDial(context.Background(), "tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return 0, err
+	}
+	defer nc.Close()
+	_ = nc.SetDeadline(time.Now().Add(handshakeTimeout))
+	if _, err := fmt.Fprintf(nc, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, browserHost); err != nil {
+		return 0, err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(nc), nil)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}

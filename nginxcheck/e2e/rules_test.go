@@ -25,12 +25,13 @@ var backends = []func(*testing.T) *backend{startGorilla, startCoder}
 
 // proofs are the rules whose failure is not (only) a refused handshake.
 var proofs = map[string]func(t *testing.T, p *prover){
-	"undefined-variable":     proveNginxRefuses,
-	"host-not-forwarded":     proveHostNotForwarded,
-	"connection-from-client": proveConnectionFromClient,
-	"short-read-timeout":     proveIdleClose,
-	"host-drops-port":        proveHostDropsPort,
-	"forwarded-host-port":    proveForwardedHostPort,
+	"undefined-variable":                   proveNginxRefuses,
+	"host-not-forwarded":                   proveHostNotForwarded,
+	"connection-from-client":               proveConnectionFromClient,
+	"short-read-timeout":                   proveIdleClose,
+	"host-drops-port":                      proveHostDropsPort,
+	"forwarded-host-port":                  proveForwardedHostPort,
+	"connection-upgrade-on-plain-requests": provePlainRequestsAskUpgrade,
 }
 
 // sourceOnly are the rules this host's nginx cannot exercise, and why: the
@@ -534,5 +535,39 @@ func proveForwardedHostPort(t *testing.T, p *prover) {
 	}
 	check(p.bad, false)
 	check(p.good, true)
+	p.requireWorks(t, p.good, nil, "")
+}
+
+// provePlainRequestsAskUpgrade: an ordinary GET through a location with a
+// constant Connection upgrade reaches the backend with the upgrade token and
+// no Upgrade header; through the map it does not. Handshakes work in both.
+func provePlainRequestsAskUpgrade(t *testing.T, p *prover) {
+	check := func(fx *fixture, wantUpgrade bool) {
+		ds, ce := p.deployAll(t, fx, nil, "")
+		if ce != nil {
+			p.note(fx, "-", "nginx -t: "+ce.output)
+			t.Fatalf("%s: %v", fx, ce)
+		}
+		targets, _ := fx.targets()
+		for _, d := range ds {
+			for _, tg := range targets {
+				before := len(d.backend.requests())
+				status, err := plainGet(d.port(tg), tg.path)
+				rs := d.backend.requests()
+				if err != nil || len(rs) == before {
+					t.Errorf("%s, %s, %s: the plain GET did not reach the backend (status %d, %v)", fx, d.backend.name, tg, status, err)
+					continue
+				}
+				got := rs[len(rs)-1]
+				p.obs.add(observation{rule: p.rule.Name, fixture: fx.name, backend: d.backend.name, client: "plain GET " + tg.path, result: fmt.Sprintf("%d", status), saw: got.request()})
+				if asked := hasToken(got.Connection, "upgrade") && got.Upgrade == ""; asked != wantUpgrade {
+					t.Errorf("%s, %s, %s: plain GET reached the backend with %s; want Connection: upgrade without Upgrade = %v", fx, d.backend.name, tg, got.request(), wantUpgrade)
+				}
+			}
+		}
+	}
+	check(p.bad, true)
+	check(p.good, false)
+	p.requireWorks(t, p.bad, nil, "")
 	p.requireWorks(t, p.good, nil, "")
 }
