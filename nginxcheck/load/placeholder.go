@@ -21,9 +21,6 @@ const (
 // text whose rendered value is unknown.
 func IsPlaceholder(s string) bool { return strings.ContainsRune(s, PlaceholderRune) }
 
-// IsMarker reports a condition marker directive.
-func IsMarker(name string) bool { return name == MarkOpen || name == MarkElse || name == MarkEnd }
-
 var placeholderRun = regexp.MustCompile(string(PlaceholderRune) + "+")
 
 // ShowPlaceholders writes each placeholder as <template> for messages, so a
