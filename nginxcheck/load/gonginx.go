@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tufanbarisyildirim/gonginx/config"
 	"github.com/tufanbarisyildirim/gonginx/parser"
@@ -81,7 +82,43 @@ func matchBlock(ours []*statement, theirs []config.IDirective, parent string) er
 }
 
 func keyOfOurs(st *statement, parent string) stmtKey {
-	return stmtKey{st.endLine, st.name, argKey(st.raw, parent)}
+	raw := st.raw
+	if !allValid(raw) {
+		raw = make([]string, len(st.raw))
+		for i, r := range st.raw {
+			raw[i] = asRunes(r)
+		}
+	}
+	return stmtKey{st.endLine, asRunes(st.name), argKey(raw, parent)}
+}
+
+func allValid(ss []string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// asRunes reads s the way gonginx does (rune by rune): each byte that is
+// not UTF-8, such as a Latin-1 "é" that nginx accepts, becomes U+FFFD,
+// so both readings are compared like with like.
+func asRunes(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 func keyOfTheirs(d config.IDirective, parent string) stmtKey {
