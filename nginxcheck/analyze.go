@@ -236,6 +236,9 @@ func (a *analysis) addTree(t *load.Tree) {
 		if k := fmt.Sprintf("%s:%d:%d", n.File.Path, n.Line, n.Col); !a.judged[k] {
 			a.judged[k] = true
 			a.summary.WebSocketLocations++
+			if _, ok := a.dialectOf(n.File.Path); ok {
+				a.summary.TemplateLocations++
+			}
 		}
 	}
 }
