@@ -41,6 +41,7 @@ const (
 )
 
 type dialSpec struct {
+	key      string // the dials key
 	lib      string // as named in messages
 	does     behaviour
 	kind     dialKind
@@ -49,6 +50,10 @@ type dialSpec struct {
 	field    string // header field of the options or receiver struct
 	urlField string
 	optType  string // options type, for a fix that builds it
+	// recvField names the receiver's field holding the dialer whose
+	// headers are sent (gobwas wsutil.DebugDialer).
+	recvField string
+	fwd       *dialForward // set when a function of the module forwards to this dial
 }
 
 // dials lists client entry points by (*types.Func).FullName.
@@ -63,10 +68,17 @@ var dials = func() map[string]dialSpec {
 	}
 	m["github.com/gobwas/ws.Dial"] = dialSpec{lib: "gobwas/ws", does: writesAll, kind: noHeader, url: 1}
 	m["(github.com/gobwas/ws.Dialer).Dial"] = dialSpec{lib: "gobwas/ws", does: writesAll, kind: receiver, url: 1, field: "Header"}
+	// Upgrade sends the same handshake over a connection the caller made.
+	m["(github.com/gobwas/ws.Dialer).Upgrade"] = dialSpec{lib: "gobwas/ws", does: writesAll, kind: receiver, url: -1, field: "Header"}
+	m["(*github.com/gobwas/ws/wsutil.DebugDialer).Dial"] = dialSpec{lib: "gobwas/ws", does: writesAll, kind: receiver, url: 1, field: "Header", recvField: "Dialer"}
 	m["golang.org/x/net/websocket.Dial"] = dialSpec{lib: "x/net/websocket", kind: originArg, url: 0, arg: 2}
 	m["golang.org/x/net/websocket.NewConfig"] = dialSpec{lib: "x/net/websocket", kind: originArg, url: 0, arg: 1}
 	for _, name := range []string{"NewClient", "NewClientFromConn"} {
 		m["github.com/lxzan/gws."+name] = dialSpec{lib: "lxzan/gws", does: overwritesCanonical, kind: optionsArg, url: -1, urlField: "Addr", arg: 1, field: "RequestHeader"}
+	}
+	for k, s := range m {
+		s.key = k
+		m[k] = s
 	}
 	return m
 }()
@@ -80,19 +92,75 @@ const (
 // itself, in lower case.
 var managedHeaders = map[string]bool{"upgrade": true, "connection": true, "sec-websocket-version": true, "sec-websocket-extensions": true}
 
+// dialOf is the dial a call makes: a library entry point, or a function
+// of the module that forwards to one (a dialForward fact).
+func (c *checker) dialOf(call *ast.CallExpr) (dialSpec, bool) {
+	fn := c.callee(call)
+	if fn == nil {
+		return dialSpec{}, false
+	}
+	if spec, ok := dials[fn.FullName()]; ok {
+		// The library's own implementation is not a client of itself.
+		return spec, fn.Pkg() != c.pass.Pkg
+	}
+	f := c.forwardOf(fn)
+	if f == nil {
+		return dialSpec{}, false
+	}
+	inner, ok := dials[f.Dial]
+	if !ok {
+		return dialSpec{}, false
+	}
+	inner.fwd = f
+	return inner, true
+}
+
+// carrier is the argument or receiver that carries the dial's headers,
+// as the caller wrote it; nil when the headers sit in a receiver's field.
+func (s dialSpec) carrier(call *ast.CallExpr) ast.Expr {
+	if s.fwd != nil {
+		if s.fwd.Param >= 0 && s.fwd.Param < len(call.Args) {
+			return call.Args[s.fwd.Param]
+		}
+		return nil
+	}
+	switch s.kind {
+	case headerArg, optionsArg, originArg:
+		if s.arg < len(call.Args) {
+			return call.Args[s.arg]
+		}
+	case receiver:
+		if s.recvField == "" {
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+				return sel.X
+			}
+		}
+	}
+	return nil
+}
+
+// urlExpr is the argument holding the URL dialled, or nil.
+func (s dialSpec) urlExpr(call *ast.CallExpr) ast.Expr {
+	i := s.url
+	if s.fwd != nil {
+		i = s.fwd.URL
+	}
+	if i >= 0 && i < len(call.Args) {
+		return call.Args[i]
+	}
+	return nil
+}
+
 func (c *checker) checkCall(cur inspector.Cursor, file *ast.File, call *ast.CallExpr) {
 	fn := c.callee(call)
 	if fn == nil {
 		return
 	}
-	if fn.Pkg() == c.pass.Pkg {
-		return // the library's own implementation
-	}
-	if openUpgrade[fn.FullName()] {
+	if openUpgrade[fn.FullName()] && fn.Pkg() != c.pass.Pkg {
 		c.report(ruleOriginOff, call, fmt.Sprintf(upgradeFuncMsg, shortName(call)))
 		return
 	}
-	spec, ok := dials[fn.FullName()]
+	spec, ok := c.dialOf(call)
 	if !ok {
 		return
 	}
@@ -101,31 +169,83 @@ func (c *checker) checkCall(cur inspector.Cursor, file *ast.File, call *ast.Call
 		return
 	}
 	d := dial{c: c, spec: spec, call: call, file: file, fn: fnCur}
-	if spec.url >= 0 && spec.url < len(call.Args) {
-		d.url, d.urlKnown = c.constString(call.Args[spec.url])
+	if u := spec.urlExpr(call); u != nil {
+		d.url, d.urlKnown = c.constString(u)
+	}
+	if spec.fwd != nil {
+		if spec.fwd.URLConst != "" {
+			d.url, d.urlKnown = spec.fwd.URLConst, true
+		}
+		d.forwarded()
+		return
 	}
 	switch spec.kind {
-	case headerArg:
-		if spec.arg < len(call.Args) {
-			arg := call.Args[spec.arg]
-			d.header(c.resolveHeader(fnCur, arg, arg), arg, nil)
-		}
-	case optionsArg:
-		if spec.arg < len(call.Args) {
-			d.options(call.Args[spec.arg], call.Args[spec.arg])
+	case headerArg, optionsArg, originArg:
+		if arg := spec.carrier(call); arg != nil {
+			d.judge(arg)
 		}
 	case receiver:
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-			d.options(sel.X, sel.X)
+			d.judge(sel.X)
 		}
 	case noHeader:
 		if !d.exempt() {
 			c.report(ruleNoOrigin, call, fmt.Sprintf("%s cannot send an Origin header: %s; dial with ws.Dialer{Header: ws.HandshakeHeaderHTTP(http.Header{\"Origin\": ...})} instead", shortName(call), noOriginWhy))
 		}
+	}
+}
+
+// judge checks the expression that carries the dial's headers, read the
+// way the library reads it.
+func (d *dial) judge(x ast.Expr) {
+	switch d.spec.kind {
+	case headerArg:
+		d.header(d.c.resolveHeader(d.fn, x, x), x, nil)
+	case optionsArg:
+		d.options(x, x)
 	case originArg:
-		if spec.arg < len(call.Args) {
-			d.origin(call.Args[spec.arg])
+		d.origin(x)
+	case receiver:
+		if d.spec.recvField == "" {
+			d.options(x, x)
+			return
 		}
+		// A wrapper such as wsutil.DebugDialer dials with the dialer in
+		// its field.
+		st := d.c.resolveStruct(d.fn, x, x, d.spec.recvField)
+		switch {
+		case !st.complete || st.isNil:
+		case st.field == nil:
+			d.header(headerSet{complete: true}, x, nil)
+		default:
+			d.options(st.field, st.field)
+		}
+	}
+}
+
+// forwarded checks a call of a function that hands its parameter or its
+// receiver's field to a dial.
+func (d *dial) forwarded() {
+	f := d.spec.fwd
+	if f.Param >= 0 {
+		if x := d.spec.carrier(d.call); x != nil {
+			d.judge(x)
+		}
+		return
+	}
+	sel, ok := ast.Unparen(d.call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	st := d.c.resolveStruct(d.fn, sel.X, sel.X, f.Field)
+	switch {
+	case !st.complete || st.isNil:
+	case st.field == nil:
+		// The field is left at its zero value: no header, nil options, or
+		// a zero dialer.
+		d.header(headerSet{complete: true}, sel.X, nil)
+	default:
+		d.judge(st.field)
 	}
 }
 
@@ -219,7 +339,19 @@ func (d *dial) header(hs headerSet, at ast.Node, fix []analysis.SuggestedFix) {
 	} else if hs.lit != nil {
 		fix = d.insertOriginFix(hs.lit)
 	}
-	d.c.report(ruleNoOrigin, at, fmt.Sprintf("%s dial sends no Origin header: %s; set Origin%s", d.spec.lib, noOriginWhy, d.originHint()), fix...)
+	from := ""
+	if hs.from != "" {
+		from = " (" + hs.from + " returns a header without one)"
+	}
+	d.c.report(ruleNoOrigin, at, fmt.Sprintf("%s dial%s sends no Origin header%s: %s; set Origin%s", d.spec.lib, d.through(), from, noOriginWhy, d.originHint()), fix...)
+}
+
+// through names the module's function a forwarded dial goes through.
+func (d *dial) through() string {
+	if d.spec.fwd == nil {
+		return ""
+	}
+	return " through " + d.spec.fwd.Via
 }
 
 func (d *dial) originHint() string {
@@ -278,7 +410,11 @@ func (d *dial) origin(arg ast.Expr) {
 			TextEdits: []analysis.TextEdit{{Pos: arg.Pos(), End: arg.End(), NewText: []byte(strconv.Quote(o))}},
 		}}
 	}
-	d.c.report(ruleNoOrigin, arg, fmt.Sprintf("%s: %s fails at run time with \"empty url\"; pass the site's origin%s", xnetEmptyOrigin, shortName(d.call), d.originHint()), fixes...)
+	hint := "pass the origin of the site the websocket belongs to, such as \"https://chat.example.com\""
+	if o, ok := d.originFor(); ok {
+		hint = fmt.Sprintf("pass the site's origin (e.g. %q)", o)
+	}
+	d.c.report(ruleNoOrigin, arg, fmt.Sprintf("%s: %s fails at run time with \"empty url\"; %s", xnetEmptyOrigin, shortName(d.call), hint), fixes...)
 }
 
 // shortName is how a call is spelled, for messages: websocket.Dial.

@@ -9,8 +9,11 @@
 // github.com/coder/websocket, nhooyr.io/websocket,
 // golang.org/x/net/websocket, github.com/gobwas/ws and github.com/lxzan/gws,
 // and matches their functions by type, never by the text of a call.
-// It reports only what it can prove inside one function: a header that
-// comes from a parameter, a field or another function is not flagged.
+// It reports only what it can prove: a header built in the function, or
+// returned by a helper of the module whose every return path it can read,
+// or handed to a function of the module that forwards it unchanged to a
+// dial (go/analysis facts carry these across packages). A header that
+// comes from a parameter or a field filled elsewhere is not flagged.
 //
 // # Flags
 //

@@ -47,10 +47,11 @@ func (o *originExempt) Set(s string) error {
 func newAnalyzer() *analysis.Analyzer {
 	exempt := originExempt{"/devtools/"}
 	a := &analysis.Analyzer{
-		Name:     "wscheck",
-		Doc:      Doc,
-		URL:      "https://pkg.go.dev/github.com/wscheck/wscheck/gocheck",
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Name:      "wscheck",
+		Doc:       Doc,
+		URL:       "https://pkg.go.dev/github.com/wscheck/wscheck/gocheck",
+		Requires:  []*analysis.Analyzer{inspect.Analyzer},
+		FactTypes: factTypes,
 	}
 	a.Flags.Init("wscheck", flag.ContinueOnError)
 	a.Flags.Var(&exempt, "origin-exempt", "comma-separated substrings of a constant dial URL that need no Origin header")
@@ -76,7 +77,11 @@ type checker struct {
 	pass     *analysis.Pass
 	exempt   []string
 	reported map[token.Pos]bool // positions already reported, so a raw-handshake scan does not repeat a library finding
-	accept   int                // checksAccept: 0 unknown, 1 yes, -1 no
+	in       *inspector.Inspector
+	funcs    funcInfo
+
+	conn       *types.Interface // net.Conn, once looked up
+	connLooked bool
 }
 
 func (c *checker) run() {
@@ -86,6 +91,9 @@ func (c *checker) run() {
 		return
 	}
 	in := c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c.in = in
+	c.indexFuncs()
+	c.exportFacts()
 	for fileCur := range in.Root().Preorder((*ast.File)(nil)) {
 		file := fileCur.Node().(*ast.File)
 		if c.browserOnly(file) {

@@ -26,9 +26,14 @@ type headerSet struct {
 	isNil    bool // the header is the nil literal
 	entries  []headerEntry
 	lit      *ast.CompositeLit // the literal the header starts from, where a fix can add an Origin
+	origin   bool              // a helper's result carries an Origin
+	from     string            // the helper whose result the header starts from
 }
 
 func (hs headerSet) hasOrigin() bool {
+	if hs.origin {
+		return true
+	}
 	for _, e := range hs.entries {
 		if strings.EqualFold(e.name, "Origin") {
 			return true
@@ -73,6 +78,11 @@ func (c *checker) resolveHeader(fn inspector.Cursor, e, sink ast.Expr) headerSet
 		if id, ok := ast.Unparen(e.Fun).(*ast.Ident); ok {
 			if b, ok := c.pass.TypesInfo.Uses[id].(*types.Builtin); ok && b.Name() == "make" {
 				return headerSet{complete: true}
+			}
+		}
+		if fn := c.callee(e); fn != nil {
+			if f := c.helperHeader(fn); f != nil {
+				return headerSet{complete: true, origin: f.Origin, from: shortName(e) + "()"}
 			}
 		}
 	case *ast.Ident:
@@ -184,6 +194,12 @@ func (c *checker) localHeader(fn inspector.Cursor, v *types.Var, sink ast.Expr) 
 				continue
 			}
 			hs.entries = append(hs.entries, headerEntry{name: key, at: assign, value: singleValue(assign.Rhs[0]), remove: c.removeStmt(assign)})
+		case *ast.ReturnStmt:
+			// Handed back to the caller after the dial, or as a helper's
+			// result: keys added later do not reach this dial.
+			if innermostFunc(cur) != fn.Node() {
+				hs.complete = false
+			}
 		default:
 			// Reassigned, passed on, stored or captured in a way the pass
 			// does not follow: keys may be added where it cannot see.
@@ -196,7 +212,7 @@ func (c *checker) localHeader(fn inspector.Cursor, v *types.Var, sink ast.Expr) 
 	if init != nil {
 		base := c.resolveHeader(fn, init, init)
 		hs.complete = hs.complete && base.complete
-		hs.lit = base.lit
+		hs.lit, hs.origin, hs.from = base.lit, base.origin, base.from
 		hs.entries = append(base.entries, hs.entries...)
 	}
 	return hs
@@ -207,6 +223,9 @@ func (c *checker) localHeader(fn inspector.Cursor, v *types.Var, sink ast.Expr) 
 func (c *checker) initOf(cur inspector.Cursor, id *ast.Ident) (ast.Expr, bool) {
 	switch p := cur.Parent().Node().(type) {
 	case *ast.AssignStmt:
+		if p.Tok == token.DEFINE && len(p.Rhs) == 1 && len(p.Lhs) > 1 {
+			return c.headerResult(p, id)
+		}
 		if p.Tok != token.DEFINE || len(p.Lhs) != len(p.Rhs) {
 			return nil, false
 		}
@@ -226,6 +245,28 @@ func (c *checker) initOf(cur inspector.Cursor, id *ast.Ident) (ast.Expr, bool) {
 			if n == id {
 				return p.Values[i], true
 			}
+		}
+	}
+	return nil, false
+}
+
+// headerResult is the call in h, err := call() when h is the call's
+// first http.Header result: a helper's fact describes that result.
+func (c *checker) headerResult(as *ast.AssignStmt, id *ast.Ident) (ast.Expr, bool) {
+	call, ok := as.Rhs[0].(*ast.CallExpr)
+	if !ok || !isHeaderType(c.pass.TypesInfo.TypeOf(id)) {
+		return nil, false
+	}
+	tuple, ok := c.pass.TypesInfo.TypeOf(call).(*types.Tuple)
+	if !ok {
+		return nil, false
+	}
+	for i, l := range as.Lhs {
+		if i < tuple.Len() && isHeaderType(tuple.At(i).Type()) {
+			if l == id {
+				return call, true
+			}
+			return nil, false
 		}
 	}
 	return nil, false
@@ -313,8 +354,10 @@ func (c *checker) localStruct(fn inspector.Cursor, v *types.Var, sink ast.Expr, 
 		}
 		if c.pass.TypesInfo.Selections[sel].Kind() != types.FieldVal {
 			// A method call on the struct, e.g. the Dial being checked.
-			if call, ok := cur.Parent().Parent().Node().(*ast.CallExpr); ok && call.Fun == sel && isDialMethod(c.callee(call)) {
-				continue
+			if call, ok := cur.Parent().Parent().Node().(*ast.CallExpr); ok && call.Fun == sel {
+				if _, ok := c.dialOf(call); ok {
+					continue
+				}
 			}
 			return structSet{}
 		}
@@ -336,12 +379,4 @@ func (c *checker) localStruct(fn inspector.Cursor, v *types.Var, sink ast.Expr, 
 		return structSet{}
 	}
 	return st
-}
-
-func isDialMethod(fn *types.Func) bool {
-	if fn == nil {
-		return false
-	}
-	_, ok := dials[fn.FullName()]
-	return ok
 }

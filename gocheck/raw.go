@@ -19,6 +19,7 @@ type rawSite struct {
 	at    ast.Node
 	value string // the constant key, if it is one
 	known bool
+	fate  fate // where the handshake carrying it goes
 }
 
 // checkRaw finds handshakes built without a library in one function: an
@@ -27,10 +28,10 @@ type rawSite struct {
 func (c *checker) checkRaw(fn inspector.Cursor) {
 	var sites, litSites []rawSite
 	upgrade, litUpgrade, requestLine := false, false, false
-	note := func(key string, at ast.Node, value ast.Expr) {
+	note := func(key string, at ast.Node, value ast.Expr, carrier func() fate) {
 		switch {
 		case strings.EqualFold(key, "Sec-WebSocket-Key"):
-			s := rawSite{at: at}
+			s := rawSite{at: at, fate: carrier()}
 			if value != nil {
 				s.value, s.known = c.constValue(fn, value)
 			}
@@ -47,10 +48,11 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 			if typeName(c.pass.TypesInfo.TypeOf(n)) != "net/http.Header" {
 				continue
 			}
+			litFate := func() fate { return c.fateOfExpr(cur, 0) }
 			for _, elt := range n.Elts {
 				if kv, ok := elt.(*ast.KeyValueExpr); ok {
 					if key, ok := c.constString(kv.Key); ok {
-						note(key, kv, singleValue(kv.Value))
+						note(key, kv, singleValue(kv.Value), litFate)
 					}
 				}
 			}
@@ -61,7 +63,8 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 			}
 			if name := fn.FullName(); name == "(net/http.Header).Set" || name == "(net/http.Header).Add" {
 				if key, ok := c.constString(n.Args[0]); ok {
-					note(key, n, n.Args[1])
+					recv := ast.Unparen(n.Fun).(*ast.SelectorExpr).X
+					note(key, n, n.Args[1], func() fate { return c.fateOfHeader(cur, recv) })
 				}
 			}
 		case *ast.AssignStmt:
@@ -73,13 +76,30 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 				continue
 			}
 			if key, ok := c.constString(ix.Index); ok {
-				note(key, n, singleValue(n.Rhs[0]))
+				note(key, n, singleValue(n.Rhs[0]), func() fate { return c.fateOfHeader(cur, ix.X) })
 			}
 		case *ast.BasicLit:
 			if n.Kind != token.STRING {
 				continue
 			}
-			s, ok := c.constString(n)
+			// A request spelled as a constant concatenation is read whole.
+			top := cur
+			for {
+				p := top.Parent()
+				if _, ok := p.Node().(*ast.BinaryExpr); !ok {
+					if _, ok := p.Node().(*ast.ParenExpr); !ok {
+						break
+					}
+				}
+				if _, ok := c.constString(p.Node().(ast.Expr)); !ok {
+					break
+				}
+				top = p
+			}
+			if top != cur && firstLit(top.Node()) != n {
+				continue // read once, at the concatenation's first literal
+			}
+			s, ok := c.constString(top.Node().(ast.Expr))
 			if !ok {
 				continue
 			}
@@ -96,7 +116,7 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 				litUpgrade = true
 			}
 			if i := strings.Index(lower, "sec-websocket-key:"); i >= 0 {
-				site := rawSite{at: n}
+				site := rawSite{at: top.Node(), fate: c.fateOfExpr(top, 0)}
 				v := s[i+len("sec-websocket-key:"):]
 				if j := strings.IndexAny(v, "\r\n"); j >= 0 {
 					v = v[:j]
@@ -114,17 +134,124 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 	if !upgrade && (!litUpgrade || !requestLine) {
 		return
 	}
+	sends := c.sends(fn)
 	for _, s := range sites {
 		if c.reported[s.at.Pos()] {
 			continue
 		}
-		if !s.known && c.checksAccept() {
+		if s.fate.testOnly(sends) {
+			// Test input for a handler, an upgrader or a server's reader,
+			// or an expected value: nothing dials with it.
+			continue
+		}
+		if !s.known && c.funcVerifies(fn) {
 			// A handshake implementation that verifies the answer, such
 			// as a client library's own dial code.
 			continue
 		}
 		c.report(ruleHandKey, s.at, rawMessage(s))
 	}
+}
+
+func firstLit(n ast.Node) *ast.BasicLit {
+	var first *ast.BasicLit
+	ast.Inspect(n, func(n ast.Node) bool {
+		if l, ok := n.(*ast.BasicLit); ok && first == nil {
+			first = l
+		}
+		return first == nil
+	})
+	return first
+}
+
+// fateOfHeader is where the header x (req.Header, or a local header
+// variable) goes, through the variable holding it.
+func (c *checker) fateOfHeader(at inspector.Cursor, x ast.Expr) fate {
+	x = ast.Unparen(x)
+	if sel, ok := x.(*ast.SelectorExpr); ok && sel.Sel.Name == "Header" {
+		x = ast.Unparen(sel.X)
+	}
+	if id, ok := x.(*ast.Ident); ok {
+		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+			return c.fateOfVar(at, v, 0)
+		}
+	}
+	return fateUnknown
+}
+
+// sends reports whether fn sends anything to a peer: a dial, an
+// http.Client or a write to a connection.
+func (c *checker) sends(fn inspector.Cursor) bool {
+	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		if _, ok := c.dialOf(call); ok {
+			return true
+		}
+		f := c.callee(call)
+		if f == nil {
+			continue
+		}
+		switch f.FullName() {
+		case "(*net/http.Client).Do", "(*net/http.Transport).RoundTrip", "(net/http.RoundTripper).RoundTrip", "(*net/http.Request).Write", "(*net/http.Request).WriteProxy":
+			return true
+		}
+		if f.Name() == "Write" || f.Name() == "WriteString" {
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.isConn(sel.X) {
+				return true
+			}
+		}
+		if len(call.Args) > 1 && (f.Pkg() != nil && (f.Pkg().Path() == "fmt" || f.Pkg().Path() == "io")) && c.isConn(call.Args[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// funcVerifies reports whether the handshake built in fn has its answer
+// checked: fn reads Sec-WebSocket-Accept itself or through a function it
+// hands the response to, or a function of the package that calls fn reads
+// it (fn built the request, its caller sent it and checked the answer).
+func (c *checker) funcVerifies(fnCur inspector.Cursor) bool {
+	fd, ok := fnCur.Node().(*ast.FuncDecl)
+	if !ok {
+		return false
+	}
+	if c.bodyVerifies(fd.Body) {
+		return true
+	}
+	fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+	if !ok {
+		return false
+	}
+	for cur := range c.in.Root().Preorder((*ast.CallExpr)(nil)) {
+		if c.callee(cur.Node().(*ast.CallExpr)) != fn {
+			continue
+		}
+		if caller, ok := enclosingFunc(cur); ok && c.readsAccept(caller.Node()) {
+			return true
+		}
+	}
+	return false
+}
+
+// readsAccept reports whether n itself reads Sec-WebSocket-Accept.
+func (c *checker) readsAccept(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if fn := c.callee(n); fn != nil && len(n.Args) == 1 && c.isAccept(n.Args[0]) {
+				switch fn.FullName() {
+				case "(net/http.Header).Get", "(net/http.Header).Values":
+					found = true
+				}
+			}
+		case *ast.IndexExpr:
+			found = found || isHeaderType(c.pass.TypesInfo.TypeOf(n.X)) && c.isAccept(n.Index)
+		}
+		return !found
+	})
+	return found
 }
 
 func rawMessage(s rawSite) string {
@@ -208,39 +335,6 @@ func satisfiableWithoutJS(expr constraint.Expr) bool {
 		}
 	}
 	return false
-}
-
-// checksAccept reports whether the package reads the Sec-WebSocket-Accept
-// header of a response (Header.Get, Values or an index), i.e. verifies
-// the server's answer to its own key.
-func (c *checker) checksAccept() bool {
-	if c.accept != 0 {
-		return c.accept == 1
-	}
-	c.accept = -1
-	isAccept := func(e ast.Expr) bool {
-		s, ok := c.constString(e)
-		return ok && strings.EqualFold(s, "Sec-WebSocket-Accept")
-	}
-	for _, f := range c.pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.CallExpr:
-				if fn := c.callee(n); fn != nil && len(n.Args) == 1 && isAccept(n.Args[0]) {
-					switch fn.FullName() {
-					case "(net/http.Header).Get", "(net/http.Header).Values":
-						c.accept = 1
-					}
-				}
-			case *ast.IndexExpr:
-				if typeName(c.pass.TypesInfo.TypeOf(n.X)) == "net/http.Header" && isAccept(n.Index) {
-					c.accept = 1
-				}
-			}
-			return c.accept != 1
-		})
-	}
-	return c.accept == 1
 }
 
 // validKey reports whether k is what RFC 6455 asks for: 16 bytes, base64.

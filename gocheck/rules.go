@@ -49,10 +49,14 @@ Sec-WebSocket-Accept against it. A key set by hand makes gorilla/fasthttp fail t
 ("duplicate header not allowed") or, spelled non-canonically, replace the library's key so
 the Accept check fails ("bad handshake"); coder/nhooyr/gws overwrite a canonical key and send a
 non-canonical one twice; gobwas/ws always sends it twice. A handshake built by hand (an
-http.Request or raw bytes carrying Upgrade: websocket) with its own key is reported unless its
-package reads the server's Sec-WebSocket-Accept; a constant key such as the RFC 6455 sample
-dGhlIHNhbXBsZSBub25jZQ== is always reported, because it makes every handshake the same, so a
-cached or replayed upgrade response passes the check.`,
+http.Request or raw bytes carrying Upgrade: websocket) with its own key is reported unless the
+function that builds it reads the server's Sec-WebSocket-Accept, hands the response to a
+function that does, or is called by one that does; a constant key such as the RFC 6455 sample
+dGhlIHNhbXBsZSBub25jZQ== is always reported when the request may reach a client (a dial, an
+http.Client, a write to a connection), because it makes every handshake the same, so a cached
+or replayed upgrade response passes the check. A request handed to server code (a handler, an
+Upgrader, http.ReadRequest; httptest.NewRequest's requests, which net/http's client refuses to
+send) or a header only compared as an expected value is test input and is not reported.`,
 			Fix: `Remove the header and let a websocket client library generate and verify the key.`,
 			Bad: `h := http.Header{}
 h.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")

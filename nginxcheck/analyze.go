@@ -248,7 +248,7 @@ func (a *analysis) addTree(t *load.Tree) {
 // its includer; the rest are roots.
 func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
 	inv := repo.Discover(fsys, dir, repo.WalkOptions{Include: a.opts.Include, Exclude: a.opts.Exclude})
-	lay := repo.InferLayout(fsys, inv.Layouts, inv.Nginx)
+	lay := repo.InferLayout(fsys, dir, inv.Layouts, inv.Nginx)
 	a.errors = append(a.errors, inv.Errors...)
 	a.errors = append(a.errors, lay.Errors...)
 	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, inv.NotAnalyzed...)

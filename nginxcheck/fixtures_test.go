@@ -83,6 +83,9 @@ func parseArgs(t *testing.T, args []string) Options {
 			o.NginxVersion = v
 		case "--strict-includes":
 			o.StrictIncludes = true
+		case "--enable":
+			i++
+			o.Enable = append(o.Enable, args[i])
 		case "--prefix":
 			i++
 			o.Prefix = args[i]

@@ -31,6 +31,8 @@ type Options struct {
 	HostRoot string
 	// Limits bound what is read; the zero value is repo.DefaultLimits.
 	Limits repo.Limits
+	// Enable names the rules off by default (report.Rule.Off) to run too.
+	Enable []string
 }
 
 // PathMapping maps a host path prefix such as /etc/nginx onto a directory.

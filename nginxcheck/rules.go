@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
@@ -31,6 +32,7 @@ var rules = []*rule{
 	undefinedVariable,
 	connectionFromClient,
 	connectionUpgradeOnPlainRequests,
+	upgradeNotRestricted,
 	hostNotForwarded,
 	hostDropsPort,
 	forwardedHostPort,
@@ -103,6 +105,9 @@ func runRules(m *model, opts Options, complete bool) ([]report.Finding, []*wsLoc
 	var out []report.Finding
 	ws := m.websocketLocations()
 	for _, r := range rules {
+		if r.doc.Off && !slices.Contains(opts.Enable, r.doc.Name) {
+			continue
+		}
 		p := &pass{m: m, opts: opts, complete: complete, findings: &out, rule: r}
 		if r.onTree != nil {
 			r.onTree(p)

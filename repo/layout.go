@@ -41,7 +41,7 @@ func proxyPath(p string) bool {
 // InferLayout reads compose files, Dockerfiles and rootfs trees for the
 // mappings they imply. configs are the nginx files found, whose
 // `.../etc/nginx` ancestors are trees copied into an image.
-func InferLayout(fsys FS, layouts, configs []string) Layout {
+func InferLayout(fsys FS, top string, layouts, configs []string) Layout {
 	var l Layout
 	contexts := map[string]string{} // Dockerfile -> build context, from compose
 	for _, f := range layouts {
@@ -53,7 +53,7 @@ func InferLayout(fsys FS, layouts, configs []string) Layout {
 		if isDockerfile(filepath.Base(f)) {
 			ctx, ok := contexts[f]
 			if !ok {
-				ctx = filepath.Dir(f)
+				ctx = buildContext(fsys, top, f)
 			}
 			l.dockerfile(fsys, f, ctx)
 		}
@@ -189,6 +189,57 @@ func yamlLine(err error) int {
 	return 0
 }
 
+// buildContext guesses the context of a Dockerfile no compose file
+// builds: its own directory, or the nearest directory up to top from
+// which more of its COPY and ADD sources exist (images/x/Containerfile is
+// often built with the repository root as context).
+func buildContext(fsys FS, top, file string) string {
+	b, err := fsys.ReadFile(file)
+	if err != nil {
+		return filepath.Dir(file)
+	}
+	var srcs []string
+	for _, in := range instructions(string(b)) {
+		if in.cmd != "COPY" && in.cmd != "ADD" || slices.ContainsFunc(in.args, func(a string) bool { return strings.HasPrefix(a, "--from") }) {
+			continue
+		}
+		var args []string
+		for _, a := range in.args {
+			if !strings.HasPrefix(a, "--") {
+				args = append(args, a)
+			}
+		}
+		if len(args) >= 2 {
+			srcs = append(srcs, args[:len(args)-1]...)
+		}
+	}
+	found := func(ctx string) int {
+		n := 0
+		for _, s := range srcs {
+			p := filepath.Join(ctx, s)
+			if strings.ContainsAny(s, "*?[") {
+				if m, err := fsys.Glob(p); err == nil && len(m) > 0 {
+					n++
+				}
+			} else if _, err := fsys.Stat(p); err == nil {
+				n++
+			}
+		}
+		return n
+	}
+	best, bestN := filepath.Dir(file), -1
+	topAbs, _ := filepath.Abs(top)
+	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
+		if n := found(dir); n > bestN {
+			best, bestN = dir, n
+		}
+		abs, _ := filepath.Abs(dir)
+		if abs == topAbs || filepath.Dir(dir) == dir || !within(topAbs, abs) {
+			return best
+		}
+	}
+}
+
 // dockerfile reads COPY and ADD into absolute destinations.
 func (l *Layout) dockerfile(fsys FS, file, ctx string) {
 	b, err := fsys.ReadFile(file)
@@ -294,9 +345,9 @@ func instructions(src string) []instruction {
 		}
 		var arr []string
 		if strings.HasPrefix(rest, "[") && json.Unmarshal([]byte(rest), &arr) == nil {
-			in.args = append(flags, arr...)
+			in.args = slices.Concat(flags, arr)
 		} else {
-			in.args = append(flags, strings.Fields(rest)...)
+			in.args = slices.Concat(flags, strings.Fields(rest))
 		}
 		out = append(out, in)
 	}

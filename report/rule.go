@@ -18,6 +18,9 @@ type Rule struct {
 	Bad      string   // an example that fires
 	Good     string   // the same example, fixed
 	Security bool     // a security weakness rather than a functional break
+	// Off: not reported unless enabled by name (--enable, enable: in
+	// .wscheck.yaml), for advice that not every deployment wants.
+	Off bool
 }
 
 // BothHalves is the Half of a rule both halves report: the suppression
@@ -82,14 +85,22 @@ func (rs Rules) Names() []string {
 // Selection enables and disables rules by name. Unknown names are an
 // error so that a typo in --disable cannot silently keep a rule on.
 type Selection struct {
-	enabled  map[string]bool // nil: all enabled
+	enabled  map[string]bool // nil: every rule that is on by default
 	disabled map[string]bool
+	off      map[string]bool // rules off by default and not named
 }
 
 // NewSelection validates the names against rules. An empty enable list
-// means every rule.
+// means every rule that is on by default. A list that names only rules
+// that are off by default adds them to those; a list naming any other rule
+// is the exact set to run.
 func NewSelection(rules Rules, enable, disable []string) (Selection, error) {
-	s := Selection{disabled: map[string]bool{}}
+	s := Selection{disabled: map[string]bool{}, off: map[string]bool{}}
+	for _, r := range rules {
+		if r.Off {
+			s.off[r.Name] = true
+		}
+	}
 	check := func(flag string, names []string) error {
 		for _, n := range names {
 			if _, ok := rules.Lookup(n); !ok {
@@ -104,7 +115,16 @@ func NewSelection(rules Rules, enable, disable []string) (Selection, error) {
 	if err := check("--disable", disable); err != nil {
 		return s, err
 	}
-	if len(enable) > 0 {
+	onlyOff := true
+	for _, n := range enable {
+		onlyOff = onlyOff && s.off[n]
+	}
+	switch {
+	case len(enable) > 0 && onlyOff:
+		for _, n := range enable {
+			delete(s.off, n)
+		}
+	case len(enable) > 0:
 		s.enabled = map[string]bool{}
 		for _, n := range enable {
 			s.enabled[n] = true
@@ -121,7 +141,10 @@ func (s Selection) Enabled(rule string) bool {
 	if s.disabled[rule] {
 		return false
 	}
-	return s.enabled == nil || s.enabled[rule]
+	if s.enabled == nil {
+		return !s.off[rule]
+	}
+	return s.enabled[rule]
 }
 
 // Filter keeps the findings of enabled rules.

@@ -111,7 +111,7 @@ func WriteSummary(w io.Writer, r Result, verbose bool) {
 		if !verbose {
 			hint = " (--verbose lists them)"
 		}
-		parts = append(parts, plural(len(s.NotAnalyzed), "proxy file")+" not analyzed"+hint)
+		parts = append(parts, fmt.Sprintf("%d not analyzed%s", len(s.NotAnalyzed), hint))
 	}
 	fmt.Fprintf(w, "wscheck: %s; %s, %s\n", strings.Join(parts, ", "), plural(len(r.Findings), "finding"), plural(len(r.Errors), "error"))
 }

@@ -92,6 +92,15 @@ func applyGoConfig(fs *pflag.FlagSet, g config.GoOptions) error {
 			return err
 		}
 	}
+	if f := fs.Lookup("tags"); f != nil && g.Has("tags") && !f.Changed {
+		sv, ok := f.Value.(pflag.SliceValue)
+		if !ok {
+			return fmt.Errorf("--tags is not a list flag")
+		}
+		if err := sv.Replace(g.Tags); err != nil {
+			return err
+		}
+	}
 	if f := fs.Lookup("origin-exempt"); f != nil && g.Has("origin-exempt") && !f.Changed {
 		sv, ok := f.Value.(pflag.SliceValue)
 		if !ok {

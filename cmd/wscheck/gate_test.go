@@ -108,7 +108,7 @@ func TestSummaryLine(t *testing.T) {
 	compose, _ := filepath.Abs("../../testdata/repos/compose-mounts")
 	t.Chdir(dir)
 	_, stderr, _ := wsRun(t, dir, "--no-config", ".")
-	if want := "wscheck: 1 nginx file, 1 WebSocket location judged, 1 proxy file not analyzed (--verbose lists them); 0 findings, 0 errors\n"; stderr != want {
+	if want := "wscheck: 1 nginx file, 1 WebSocket location judged, 1 not analyzed (--verbose lists them); 0 findings, 0 errors\n"; stderr != want {
 		t.Errorf("stderr:\n got  %q\n want %q", stderr, want)
 	}
 	t.Chdir(compose)
@@ -121,5 +121,34 @@ func TestSummaryLine(t *testing.T) {
 	}
 	if strings.Contains(stderr, "\x1b") {
 		t.Error("raw escape in the summary")
+	}
+}
+
+// TestHostileFileNames: a file name with ESC and a newline cannot move
+// the terminal's cursor or forge a line in text or github output.
+func TestHostileFileNames(t *testing.T) {
+	dir := t.TempDir()
+	name := "evil\x1b[2J\nname.conf"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(brokenWS), 0o644); err != nil {
+		t.Skipf("this file system refuses such a name: %v", err)
+	}
+	t.Chdir(dir)
+	for _, format := range []string{"text", "github"} {
+		stdout, stderr, code := wsRun(t, dir, "nginx", "--no-config", "--format", format, ".")
+		if code != 1 {
+			t.Fatalf("%s: exit %d, want 1\n%s%s", format, code, stdout, stderr)
+		}
+		if strings.Contains(stdout+stderr, "\x1b") {
+			t.Errorf("%s: raw ESC in the output:\n%q", format, stdout)
+		}
+		shown := map[string]string{"text": `evil\x1b[2J\nname.conf`, "github": `evil\x1b[2J%0Aname.conf`}[format]
+		if !strings.Contains(stdout, shown) {
+			t.Errorf("%s: the name is not shown escaped:\n%q", format, stdout)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+			if !strings.HasPrefix(line, "evil") && !strings.HasPrefix(line, "::") && !strings.HasPrefix(line, "    ") {
+				t.Errorf("%s: a line that is neither a finding nor its reason: %q", format, line)
+			}
+		}
 	}
 }

@@ -27,10 +27,28 @@ import (
 type goFlags struct {
 	tests        bool
 	originExempt []string
+	tags         []string
+}
+
+// load is how the Go packages are loaded.
+func (g *goFlags) load() goLoad { return goLoad{tests: g.tests, tags: g.tags} }
+
+// goLoad says which files of a package are analyzed.
+type goLoad struct {
+	tests bool
+	tags  []string // build tags, as go vet -tags; GOFLAGS applies as for go vet
+}
+
+func (l goLoad) buildFlags() []string {
+	if len(l.tags) == 0 {
+		return nil
+	}
+	return []string{"-tags=" + strings.Join(l.tags, ",")}
 }
 
 func (g *goFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&g.tests, "tests", false, "also analyze _test.go files (default off: test code often dials fakes on purpose)")
+	fs.StringSliceVar(&g.tags, "tags", nil, "build tags, as go vet -tags (GOFLAGS=-tags=... applies too); files they exclude are not analyzed")
 	fs.StringSliceVar(&g.originExempt, "origin-exempt", nil, `substrings of a constant dial URL that need no Origin header (default "/devtools/"; "" exempts nothing)`)
 }
 
@@ -70,7 +88,7 @@ func runGo(args []string, e *env) int {
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}
-	return out.emit(e, analyzeGo(e.cwd, patterns, gf.tests, true), failOn, sel)
+	return out.emit(e, analyzeGo(e.cwd, patterns, gf.load(), true), failOn, sel)
 }
 
 // analyzeGo loads the packages matching patterns in dir and runs the
@@ -78,15 +96,24 @@ func runGo(args []string, e *env) int {
 // package that does not type-check is not analyzed, so a half-built
 // package never passes as clean. With mustMatch, patterns that match no
 // package are an error too.
-func analyzeGo(dir string, patterns []string, tests, mustMatch bool) report.Result {
+//
+// Facts (a helper's header, a wrapper's dial) flow only between packages
+// analyzed together, from source. Packages outside the module are read
+// from export data, as go vet does, and carry none: loading them from
+// source would cost more than the whole analysis. The module's own
+// packages that the named ones import are analyzed too, and their
+// findings dropped.
+func analyzeGo(dir string, patterns []string, load goLoad, mustMatch bool) report.Result {
 	var res report.Result
 	mode := packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
 		packages.NeedTypes | packages.NeedTypesSizes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
-	if needsFacts(analyzers.Suite) {
-		// Facts flow from dependencies: they must be analyzed from source.
-		mode |= packages.NeedDeps
+	cfg := &packages.Config{Mode: mode, Dir: dir, Tests: load.tests, BuildFlags: load.buildFlags()}
+	requested, extra, err := moduleImports(cfg, patterns)
+	if err != nil {
+		res.Errors = append(res.Errors, report.FileError{File: dir, Message: "loading Go packages: " + err.Error()})
+		return res
 	}
-	pkgs, err := packages.Load(&packages.Config{Mode: mode, Dir: dir, Tests: tests}, patterns...)
+	pkgs, err := packages.Load(cfg, append(slices.Clone(patterns), extra...)...)
 	if err != nil {
 		res.Errors = append(res.Errors, report.FileError{File: dir, Message: "loading Go packages: " + err.Error()})
 		return res
@@ -99,7 +126,9 @@ func analyzeGo(dir string, patterns []string, tests, mustMatch bool) report.Resu
 		res.Errors = append(res.Errors, loadErrors(p)...)
 	})
 	var roots []*packages.Package
+	reported := map[*packages.Package]bool{}
 	for _, p := range pkgs {
+		reported[p] = requested == nil || requested[p.PkgPath]
 		// The synthesized test main has no user code.
 		if len(p.Errors) > 0 || p.IllTyped || strings.HasSuffix(p.ID, ".test") {
 			continue
@@ -117,7 +146,7 @@ func analyzeGo(dir string, patterns []string, tests, mustMatch bool) report.Resu
 	}
 	var findings []report.Finding
 	for act := range graph.All() {
-		if !act.IsRoot {
+		if !act.IsRoot || !reported[act.Package] {
 			continue
 		}
 		if act.Err != nil {
@@ -132,10 +161,32 @@ func analyzeGo(dir string, patterns []string, tests, mustMatch bool) report.Resu
 	return res
 }
 
-func needsFacts(as []*analysis.Analyzer) bool {
-	return slices.ContainsFunc(as, func(a *analysis.Analyzer) bool {
-		return len(a.FactTypes) > 0 || needsFacts(a.Requires)
+// moduleImports lists the packages of the main module that the packages
+// matching patterns import but do not match, so their facts are computed;
+// requested holds the matched packages' paths (nil when the patterns are
+// the whole module, ./..., and nothing is missing).
+func moduleImports(cfg *packages.Config, patterns []string) (requested map[string]bool, extra []string, err error) {
+	if len(patterns) == 1 && patterns[0] == "./..." {
+		return nil, nil, nil
+	}
+	pre := *cfg
+	pre.Mode = packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedModule
+	roots, err := packages.Load(&pre, patterns...)
+	if err != nil {
+		return nil, nil, err
+	}
+	requested = map[string]bool{}
+	for _, p := range roots {
+		requested[p.PkgPath] = true
+	}
+	seen := map[string]bool{}
+	packages.Visit(roots, nil, func(p *packages.Package) {
+		if p.Module != nil && p.Module.Main && !requested[p.PkgPath] && !seen[p.PkgPath] {
+			seen[p.PkgPath] = true
+			extra = append(extra, p.PkgPath)
+		}
 	})
+	return requested, extra, nil
 }
 
 func toFinding(fset *token.FileSet, a *analysis.Analyzer, d analysis.Diagnostic) report.Finding {

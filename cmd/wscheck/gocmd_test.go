@@ -243,3 +243,101 @@ func TestGoRulesAreListed(t *testing.T) {
 		t.Errorf("explain origin-check-disabled: exit %d\n%s", code, out)
 	}
 }
+
+// TestGoCommandBuildTags: a file behind a build constraint is analyzed only
+// with its tag, given by --tags, GOFLAGS or .wscheck.yaml.
+func TestGoCommandBuildTags(t *testing.T) {
+	dir := goModule(t, map[string]string{
+		"app.go":    "package app\n\nfunc Ok() int { return 1 }\n",
+		"tagged.go": "//go:build integration\n\n" + rawApp,
+	})
+	want := "tagged.go:11 hand-built-key"
+	run := func(args ...string) string {
+		t.Helper()
+		out, stderr, _ := wsRun(t, dir, append([]string{"go", "--format", "json"}, args...)...)
+		if stderr != "" {
+			t.Logf("stderr: %s", stderr)
+		}
+		return strings.Join(where(decodeResult(t, out)), "; ")
+	}
+	if got := run(); got != "" {
+		t.Errorf("without tags: findings %q, want none (tagged.go is excluded)", got)
+	}
+	if got := run("--tags", "integration"); got != want {
+		t.Errorf("--tags integration: findings %q, want %q", got, want)
+	}
+	t.Setenv("GOFLAGS", "-tags=integration")
+	if got := run(); got != want {
+		t.Errorf("GOFLAGS=-tags=integration: findings %q, want %q", got, want)
+	}
+	t.Setenv("GOFLAGS", "")
+	writeTree(t, dir, map[string]string{".wscheck.yaml": "go:\n  tags: [integration]\n"})
+	if got := run(); got != want {
+		t.Errorf(".wscheck.yaml go.tags: findings %q, want %q", got, want)
+	}
+	if got := run("--tags", "other"); got != "" {
+		t.Errorf("--tags other overrides the file: findings %q, want none", got)
+	}
+}
+
+// verifyPkg checks the server's answer for its callers in other packages.
+const verifyPkg = `package verify
+
+import (
+	"errors"
+	"net/http"
+)
+
+func Accept(resp *http.Response, want string) error {
+	if resp.Header.Get("Sec-WebSocket-Accept") != want {
+		return errors.New("bad handshake")
+	}
+	return nil
+}
+`
+
+const verifiedClient = `package client
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+
+	"example.com/app/verify"
+)
+
+func Handshake(c *http.Client, req *http.Request) error {
+	b := make([]byte, 16)
+	rand.Read(b)
+	key := base64.StdEncoding.EncodeToString(b)
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Key", key)
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	return verify.Accept(resp, key)
+}
+
+func StatusOnly(c *http.Client, req *http.Request) error {
+	b := make([]byte, 16)
+	rand.Read(b)
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Key", base64.StdEncoding.EncodeToString(b))
+	_, err := c.Do(req)
+	return err
+}
+`
+
+// TestGoCommandFactsAcrossPackages: naming one package still computes the
+// facts of the module's packages it imports, without reporting theirs.
+func TestGoCommandFactsAcrossPackages(t *testing.T) {
+	dir := goModule(t, map[string]string{"verify/verify.go": verifyPkg, "client/client.go": verifiedClient})
+	want := filepath.Join("client", "client.go") + ":28 hand-built-key"
+	for _, args := range [][]string{{"./client"}, {"./..."}} {
+		out, _, _ := wsRun(t, dir, append([]string{"go", "--format", "json"}, args...)...)
+		if got := strings.Join(where(decodeResult(t, out)), "; "); got != want {
+			t.Errorf("wscheck go %s: findings %q, want only the unverified handshake, %q", args[0], got, want)
+		}
+	}
+}

@@ -104,6 +104,7 @@ func runNginx(args []string, e *env) int {
 	if err != nil {
 		return usageError(e, "nginx", err)
 	}
+	opts.Enable = out.enable // rules off by default run only when named
 	if fs.NArg() == 0 {
 		return usageError(e, "nginx", errors.New("want at least one PATH (a file, a directory, or - for `nginx -T` on standard input)"))
 	}

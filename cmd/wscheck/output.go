@@ -35,7 +35,7 @@ type outputFlags struct {
 func (o *outputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.format, "format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	fs.StringVar(&o.failOn, "fail-on", "warning", "lowest severity that makes the exit status 1: error, warning or info")
-	fs.StringSliceVar(&o.enable, "enable", nil, "run only these rules (comma-separated)")
+	fs.StringSliceVar(&o.enable, "enable", nil, "run only these rules (comma-separated); naming only rules that are off by default adds them to the rest")
 	fs.StringSliceVar(&o.disable, "disable", nil, "do not report these rules (comma-separated)")
 	fs.StringVar(&o.color, "color", "auto", "colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never")
 	fs.StringVar(&o.configFile, "config", "", "read this repository configuration instead of the nearest "+config.FileName)

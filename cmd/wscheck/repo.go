@@ -31,6 +31,7 @@ func runRepo(args []string, e *env) int {
 	if err != nil {
 		return usageError(e, "", err)
 	}
+	opts.Enable = out.enable // rules off by default run only when named
 	if err := gf.apply(fs); err != nil {
 		return usageError(e, "", err)
 	}
@@ -39,14 +40,14 @@ func runRepo(args []string, e *env) int {
 		paths = []string{"."}
 	}
 	res := nginxcheck.Analyze(paths, opts)
-	res.Merge(analyzeRepoGo(e, paths, gf.tests))
+	res.Merge(analyzeRepoGo(e, paths, gf.load()))
 	return out.emit(e, res, failOn, sel)
 }
 
 // analyzeRepoGo runs the Go half over every module found under paths
 // (./... in each directory holding a go.mod); a repository without Go
 // code gives an empty result.
-func analyzeRepoGo(e *env, paths []string, tests bool) report.Result {
+func analyzeRepoGo(e *env, paths []string, load goLoad) report.Result {
 	var res report.Result
 	seen := map[string]bool{}
 	for _, p := range paths {
@@ -62,7 +63,7 @@ func analyzeRepoGo(e *env, paths []string, tests bool) report.Result {
 			if !seen[m] {
 				seen[m] = true
 				// A module without packages (a tools or docs module) is fine here.
-				res.Merge(analyzeGo(m, []string{"./..."}, tests, false))
+				res.Merge(analyzeGo(m, []string{"./..."}, load, false))
 			}
 		}
 	}

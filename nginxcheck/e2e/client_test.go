@@ -50,6 +50,12 @@ var (
 		"Host": {browserHost}, "Origin": {browserOrigin},
 		"Connection": {"Upgrade, HTTP2-Settings"}, "HTTP2-Settings": {"AAMAAABkAARAAAAAAAIAAAAA"},
 	}}
+	// h2cClient asks to upgrade to cleartext HTTP/2, the first step of h2c
+	// smuggling.
+	h2cClient = client{name: "h2c", raw: true, header: http.Header{
+		"Host": {browserHost}, "Upgrade": {"h2c"},
+		"Connection": {"Upgrade, HTTP2-Settings"}, "HTTP2-Settings": {"AAMAAABkAARAAAAAAAIAAAAA"},
+	}}
 	// portBrowserClient is a page on http://app.example.test:PORT.
 	portBrowserClient = client{name: "browser-on-port", onPort: true, header: http.Header{"Host": {browserHost}, "Origin": {browserOrigin}}}
 )
@@ -173,7 +179,10 @@ func (c client) openRaw(port int, path string) outcome {
 	fmt.Fprintf(&req, "GET %s HTTP/1.1\r\n", path)
 	header := c.headerFor(port)
 	fmt.Fprintf(&req, "Host: %s\r\n", header.Get("Host"))
-	fmt.Fprintf(&req, "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: %s\r\n", key)
+	if header.Get("Upgrade") == "" {
+		req.WriteString("Upgrade: websocket\r\n")
+	}
+	fmt.Fprintf(&req, "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: %s\r\n", key)
 	for k, vs := range header {
 		if k == "Host" {
 			continue

@@ -154,10 +154,14 @@ type Loader struct {
 	files map[string]*parsed
 }
 
+// parsed is one file read once. The first tree that needs it gets its
+// nodes; later trees get clones, because includes are resolved per tree.
+// The scanner's statements are dropped once converted: a large config is
+// held once, not twice.
 type parsed struct {
-	stmts    []*statement
-	comments map[int]Comment
-	err      error
+	file  *File
+	taken bool
+	err   error
 }
 
 // NewLoader returns a loader over src.
@@ -189,9 +193,24 @@ func (l *Loader) Parse(name string) (*File, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	f := &File{Path: name, Comments: p.comments}
-	f.Nodes = convert(p.stmts, f)
+	if !p.taken {
+		p.taken = true
+		return p.file, nil
+	}
+	f := &File{Path: name, Comments: p.file.Comments}
+	f.Nodes = clone(p.file.Nodes, f)
 	return f, nil
+}
+
+// clone copies nodes without what a tree resolved in them (Include).
+func clone(nodes []*Node, f *File) []*Node {
+	out := make([]*Node, len(nodes))
+	for i, n := range nodes {
+		c := *n
+		c.File, c.Include, c.Children = f, nil, clone(n.Children, f)
+		out[i] = &c
+	}
+	return out
 }
 
 func (l *Loader) parse(name string) *parsed {
@@ -225,7 +244,9 @@ func (l *Loader) parse(name string) *parsed {
 		}
 		return &parsed{err: &Error{File: name, Line: se.Line, Col: se.Col, Msg: msg}}
 	}
-	return &parsed{stmts: stmts, comments: sc.comments}
+	f := &File{Path: name, Comments: sc.comments}
+	f.Nodes = convert(stmts, f)
+	return &parsed{file: f}
 }
 
 func convert(stmts []*statement, f *File) []*Node {
@@ -384,7 +405,7 @@ func (r *resolver) resolve(n *Node) *Include {
 	if strings.ContainsAny(name, "*?[") {
 		matches, err := r.l.src.Glob(name)
 		files := r.fileMaps(img)
-		if err != nil && !(repo.Missing(err) && len(files) > 0) {
+		if err != nil && (!repo.Missing(err) || len(files) == 0) {
 			r.unreadable(inc, n, err)
 			return inc
 		}
@@ -533,7 +554,8 @@ func (r *resolver) imagePath(root string) (string, PathMapping, bool) {
 	img, bestLen := "", -1
 	for _, m := range r.maps {
 		to, err := filepath.Abs(m.To)
-		if err != nil || m.Origin == HostRootOrigin || !(abs == to || strings.HasPrefix(abs, to+string(filepath.Separator))) || len(to) <= bestLen {
+		inside := abs == to || strings.HasPrefix(abs, to+string(filepath.Separator))
+		if err != nil || m.Origin == HostRootOrigin || !inside || len(to) <= bestLen {
 			continue
 		}
 		img, best, bestLen = path.Join(m.From, filepath.ToSlash(strings.TrimPrefix(abs, to))), m, len(to)

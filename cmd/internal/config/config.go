@@ -51,6 +51,7 @@ type Config struct {
 type GoOptions struct {
 	Tests        bool     // also analyze _test.go files
 	OriginExempt []string // gocheck's -origin-exempt
+	Tags         []string // build tags, as go vet -tags
 	set          map[string]bool
 }
 
@@ -136,6 +137,9 @@ func Load(path, display string, rules report.Rules) (*Config, error) {
 // yamlLine pulls the position out of yaml.v3's syntax errors.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// buildTag is what the go command accepts as a build tag.
+var buildTag = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
+
 // Parse validates a configuration read from file display, whose
 // relative entries resolve against dir.
 func Parse(data []byte, display, dir string, rules report.Rules) (*Config, error) {
@@ -182,7 +186,7 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 var topKeys = []string{"fail-on", "enable", "disable", "severity", "exclude-rules",
 	"include", "exclude", "nginx-version", "prefix", "path-map", "strict-includes", "go"}
 
-var goKeys = []string{"tests", "origin-exempt"}
+var goKeys = []string{"tests", "origin-exempt", "tags"}
 
 func (p *parser) config(c *Config, doc *yaml.Node) {
 	root := doc
@@ -237,6 +241,8 @@ func (p *parser) config(c *Config, doc *yaml.Node) {
 					c.Go.Tests = p.boolean(v)
 				case "origin-exempt":
 					c.Go.OriginExempt = p.strings(v, "a substring of a dial URL", func(*yaml.Node, string) bool { return true })
+				case "tags":
+					c.Go.Tags = p.strings(v, "a build tag (letters, digits, _ and .)", func(_ *yaml.Node, s string) bool { return buildTag.MatchString(s) })
 				}
 			})
 		}

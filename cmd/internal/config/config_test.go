@@ -39,6 +39,7 @@ strict-includes: true
 go:
   tests: true
   origin-exempt: [/devtools/, localhost]
+  tags: [integration, e2e]
 `
 
 func TestParseFull(t *testing.T) {
@@ -69,6 +70,7 @@ func TestParseFull(t *testing.T) {
 	check("strict-includes", c.StrictIncludes, true)
 	check("go.tests", c.Go.Tests, true)
 	check("go.origin-exempt", c.Go.OriginExempt, []string{"/devtools/", "localhost"})
+	check("go.tags", c.Go.Tags, []string{"integration", "e2e"})
 	for _, k := range topKeys {
 		if !c.Has(k) {
 			t.Errorf("Has(%q) = false for a file that sets it", k)

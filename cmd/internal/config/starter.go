@@ -54,4 +54,6 @@ exclude: []
 #   tests: true
 #   # Substrings of constant dial URLs that need no Origin header.
 #   origin-exempt: [/devtools/]
+#   # Build tags, as go vet -tags: files they exclude are not analyzed.
+#   tags: [integration]
 `

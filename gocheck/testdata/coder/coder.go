@@ -53,7 +53,7 @@ func localOptionsHeaderLater(ctx context.Context, h http.Header) {
 	websocket.Dial(ctx, u, opts)
 }
 
-func optionsParam(ctx context.Context, opts *websocket.DialOptions) {
+func optionsParam(ctx context.Context, opts *websocket.DialOptions) { // want optionsParam:`dialForward\(github.com/coder/websocket.Dial\)`
 	websocket.Dial(ctx, u, opts)
 }
 

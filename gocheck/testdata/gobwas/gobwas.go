@@ -29,7 +29,7 @@ func stringHeader(ctx context.Context) {
 	ws.Dialer{Header: ws.HandshakeHeaderString("Origin: https://chat.example.com\r\n")}.Dial(ctx, u)
 }
 
-func dialerParam(ctx context.Context, d ws.Dialer) {
+func dialerParam(ctx context.Context, d ws.Dialer) { // want dialerParam:`dialForward`
 	d.Dial(ctx, u)
 }
 

@@ -65,7 +65,7 @@ func originIndex() {
 
 // Clean: headers the pass cannot see are not flagged.
 
-func fromParam(h http.Header) {
+func fromParam(h http.Header) { // want fromParam:`dialForward\(\(\*github.com/gorilla/websocket.Dialer\).Dial\)`
 	websocket.DefaultDialer.Dial(u, h)
 }
 
@@ -73,7 +73,7 @@ func fromHelper() {
 	websocket.DefaultDialer.Dial(u, buildHeader())
 }
 
-func buildHeader() http.Header {
+func buildHeader() http.Header { // want buildHeader:`returnsHeader\(Origin\)`
 	h := http.Header{}
 	h.Set("Origin", "https://chat.example.com")
 	return h
@@ -89,7 +89,7 @@ func decorate(h http.Header) { h.Set("Origin", "https://chat.example.com") }
 
 type client struct{ header http.Header }
 
-func (c *client) fromField() {
+func (c *client) fromField() { // want fromField:`dialForward`
 	websocket.DefaultDialer.Dial(u, c.header)
 }
 
