@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gorilla/websocket"
 )
 
 const sampleKey = "dGhlIHNhbXBsZSBub25jZQ=="
@@ -130,3 +132,25 @@ func TestUnknownFate(t *testing.T) {
 }
 
 func send(*http.Request) {}
+
+func clientRequest(t *testing.T) *http.Request {
+	req, err := http.NewRequest(http.MethodGet, "https://chat.example.com/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Key", sampleKey)
+	return req
+}
+
+// Clean: the forwarder strips the key before it dials.
+func TestForwardStripsKey(t *testing.T) {
+	Forward(clientRequest(t), &websocket.Dialer{})
+}
+
+func TestForwardAllSendsKey(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodGet, "https://chat.example.com/ws", nil)
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Key", sampleKey) // want `constant Sec-WebSocket-Key`
+	ForwardAll(req, &websocket.Dialer{})
+}
