@@ -27,6 +27,7 @@ const (
 	fateStripped                  // handed to a function that deletes Sec-WebSocket-Key first
 	fateSent                      // written to a connection or sent by a client
 	fateUnknown                   // somewhere the pass does not follow
+	fateReturned                  // a parameter returned by the function it is followed in
 )
 
 // testOnly reports whether data with this fate provably never reaches a
@@ -208,7 +209,12 @@ func (c *checker) fateAsArg(callCur inspector.Cursor, arg ast.Expr, depth int) f
 		if i < 0 || sig.Variadic() && i >= sig.Params().Len()-1 || i >= sig.Params().Len() {
 			return fateUnknown
 		}
-		return c.fateOfParam(fn.Origin(), fd, i, depth)
+		f := c.fateOfParam(fn.Origin(), fd, i, depth)
+		if f&fateReturned != 0 {
+			// Handed back: it goes where this call's result goes.
+			f = f&^fateReturned | c.fateOfResult(callCur, depth+1)
+		}
+		return f
 	}
 	if sig.Results().Len() == 1 {
 		// A constructor or wrapper: its result carries the data on.
@@ -349,6 +355,8 @@ func (c *checker) fateOfParam(fn *types.Func, fd *ast.FuncDecl, i int, depth int
 		return fateUnknown
 	}
 	c.paramBusy[key] = true
+	c.inParam[fd]++
+	defer func() { c.inParam[fd]-- }()
 	v := fn.Signature().Params().At(i)
 	var f fate
 	for idCur := range cur.Preorder((*ast.Ident)(nil)) {
@@ -496,6 +504,9 @@ func (c *checker) fateOfReturn(ret inspector.Cursor, depth int) fate {
 	fd, ok := fdCur.Node().(*ast.FuncDecl)
 	if !ok {
 		return fateUnknown
+	}
+	if c.inParam[fd] > 0 {
+		return fateReturned // the call being followed continues with the result
 	}
 	fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
 	if !ok || fn.Signature().Results().Len() > 2 || fn.Exported() && !c.isTestFile(fd) {
