@@ -1,6 +1,7 @@
 package nginxcheck
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/wscheck/wscheck/report"
@@ -14,7 +15,8 @@ var hostNotForwarded = &rule{
 		Why: `Without "proxy_set_header Host ...", nginx sends the upstream's address as Host
 (127.0.0.1:9001). Backends that compare the browser's Origin with Host (gorilla's
 default CheckOrigin, many frameworks) refuse the handshake with 403.`,
-		Fix: `Add "proxy_set_header Host $host;" (or $http_host to keep a non-default port).`,
+		Fix: `Add "proxy_set_header Host $host;", or on a server that listens on another port than
+80/443 "proxy_set_header Host $http_host;" (see host-drops-port).`,
 	},
 	onLocation: func(p *pass, ws *wsLocation) {
 		if ws.headers.unknown || ws.outer != nil { // dropped-inherited-headers names Host too
@@ -25,6 +27,10 @@ default CheckOrigin, many frameworks) refuse the handshake with 403.`,
 				return
 			}
 		}
-		p.report(ws.node, "WebSocket location %q sends Host: $proxy_host (the upstream address): backends that check Origin against Host refuse the handshake with 403; add \"proxy_set_header Host $host;\"%s", ws.name(), because(ws))
+		fix := `"proxy_set_header Host $host;"`
+		if ls := ws.level.server().listens(); ls.known && !slices.ContainsFunc(ls.ports, defaultPort) {
+			fix = portKeepingHost(p.opts.NginxVersion) // $host would drop the port (host-drops-port)
+		}
+		p.report(ws.node, "WebSocket location %q sends Host: $proxy_host (the upstream address): backends that check Origin against Host refuse the handshake with 403; add %s%s", ws.name(), fix, because(ws))
 	},
 }
