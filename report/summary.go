@@ -12,12 +12,13 @@ import (
 // of things merely found: a proxy config wscheck cannot read is listed in
 // NotAnalyzed with its reason instead.
 type Summary struct {
-	Files              int       `json:"files"`               // nginx files analyzed
-	WebSocketLocations int       `json:"websocket_locations"` // locations judged as WebSocket
-	Templates          int       `json:"templates"`           // templated files analyzed
-	GoPackages         int       `json:"go_packages"`         // Go packages analyzed
-	HAProxyFiles       int       `json:"haproxy_files"`       // HAProxy configs analyzed
-	PathMaps           []PathMap `json:"path_maps"`           // given or inferred from the layout
+	Files              int       `json:"files"`                        // nginx files analyzed
+	WebSocketLocations int       `json:"websocket_locations"`          // locations judged as WebSocket
+	Templates          int       `json:"templates"`                    // templated files analyzed
+	TemplateLocations  int       `json:"template_websocket_locations"` // WebSocket locations judged in them
+	GoPackages         int       `json:"go_packages"`                  // Go packages analyzed
+	HAProxyFiles       int       `json:"haproxy_files"`                // HAProxy configs analyzed
+	PathMaps           []PathMap `json:"path_maps"`                    // given or inferred from the layout
 	NotAnalyzed        []Skipped `json:"not_analyzed"`
 }
 
@@ -39,6 +40,7 @@ func (s *Summary) Merge(o Summary) {
 	s.Files += o.Files
 	s.WebSocketLocations += o.WebSocketLocations
 	s.Templates += o.Templates
+	s.TemplateLocations += o.TemplateLocations
 	s.GoPackages += o.GoPackages
 	s.HAProxyFiles += o.HAProxyFiles
 	s.PathMaps = append(s.PathMaps, o.PathMaps...)
@@ -98,7 +100,7 @@ func WriteSummary(w io.Writer, r Result, verbose bool) {
 		plural(s.WebSocketLocations, "WebSocket location") + " judged",
 	}
 	if s.Templates > 0 {
-		parts = append(parts, plural(s.Templates, "template"))
+		parts = append(parts, plural(s.Templates, "template")+" ("+plural(s.TemplateLocations, "WebSocket location")+" in them)")
 	}
 	if s.HAProxyFiles > 0 {
 		parts = append(parts, plural(s.HAProxyFiles, "HAProxy file"))
