@@ -14,9 +14,9 @@ import (
 // another directory, or a key that holds no nginx, maps nothing.
 func TestKubeMounts(t *testing.T) {
 	mem := &repo.Mem{Files: map[string]repo.MemFile{
-		"chart/templates/cm.yaml": {Data: "kind: ConfigMap\nmetadata:\n  name: {{ include \"c.name\" . }}-nginx\ndata:\n  default.conf: |\n    server { location /ws { proxy_pass http://x; } }\n  script.sh: |\n    echo hi\n"},
+		"chart/templates/cm.yaml":     {Data: "kind: ConfigMap\nmetadata:\n  name: {{ include \"c.name\" . }}-nginx\ndata:\n  default.conf: |\n    server { location /ws { proxy_pass http://x; } }\n  script.sh: |\n    echo hi\n"},
 		"chart/templates/deploy.yaml": {Data: "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: n\n          volumeMounts:\n            - name: conf\n              mountPath: /etc/nginx/conf.d\n      volumes:\n        - name: conf\n          configMap:\n            name: {{ include \"c.name\" . }}-nginx\n"},
-		"other/deploy.yaml": {Data: "kind: Pod\nspec:\n  containers:\n    - volumeMounts:\n        - name: conf\n          mountPath: /etc/nginx/nginx.conf\n          subPath: default.conf\n  volumes:\n    - name: conf\n      configMap:\n        name: {{ include \"c.name\" . }}-nginx\n"},
+		"other/deploy.yaml":           {Data: "kind: Pod\nspec:\n  containers:\n    - volumeMounts:\n        - name: conf\n          mountPath: /etc/nginx/nginx.conf\n          subPath: default.conf\n  volumes:\n    - name: conf\n      configMap:\n        name: {{ include \"c.name\" . }}-nginx\n"},
 	}}
 	tfs := repo.NewTemplateFS(mem)
 	if _, _, err := tfs.AddYAML("chart/templates/cm.yaml"); err != nil {
