@@ -81,10 +81,15 @@ func walk(fsys FS, top, dir string, opts WalkOptions, inv *Inventory) {
 			continue
 		}
 		b, err := fsys.ReadFile(p)
-		if err != nil {
-			if !errors.Is(err, ErrBinary) || nginxName(p) {
-				inv.Errors = append(inv.Errors, report.FileError{File: p, Message: Reason(err)})
-			}
+		switch {
+		case err == nil:
+		case !nginxName(p) && (errors.Is(err, ErrBinary) || errors.Is(err, ErrTooLarge)):
+			// A data file that merely shares a YAML or .cfg ending: said,
+			// not fatal.
+			inv.NotAnalyzed = append(inv.NotAnalyzed, report.Skipped{File: p, Reason: Reason(err)})
+			continue
+		default:
+			inv.Errors = append(inv.Errors, report.FileError{File: p, Message: Reason(err)})
 			continue
 		}
 		switch k, why := Classify(p, b); k {
