@@ -22,6 +22,8 @@ type analysis struct {
 	findings []report.Finding
 	errors   []report.FileError
 	files    map[*load.File]bool
+	// onModel, when set, sees every model the rules run on (explain.go).
+	onModel func(m *model, complete bool)
 }
 
 func newAnalysis(src load.Source, opts Options) *analysis {
@@ -91,7 +93,11 @@ func (a *analysis) addTree(t *load.Tree) {
 		a.files[f] = true
 	}
 	complete := t.Context == load.Main && len(t.Unresolved) == 0 && len(t.Errors) == 0
-	a.findings = append(a.findings, runRules(buildModel(t), a.opts, complete)...)
+	m := buildModel(t)
+	if a.onModel != nil {
+		a.onModel(m, complete)
+	}
+	a.findings = append(a.findings, runRules(m, a.opts, complete)...)
 }
 
 // analyzeDir finds the configs below dir. A file another found file

@@ -22,6 +22,8 @@ type nginxFlags struct {
 	include, exclude []string
 	// tree: judge the PATH files inside the config tree under this directory.
 	tree string
+	// locations: list every proxying location instead of the findings.
+	locations bool
 }
 
 func (n *nginxFlags) register(fs *pflag.FlagSet) {
@@ -57,8 +59,15 @@ func runNginx(args []string, e *env) int {
 	var nf nginxFlags
 	out.register(fs)
 	nf.register(fs)
+	fs.BoolVar(&nf.locations, "locations", false, "list every proxying location (position, path, WebSocket or not and why, effective settings) instead of findings; --format text or json")
 	if code, ok := parseFlags(fs, args, e); !ok {
 		return code
+	}
+	if nf.locations {
+		if fs.NArg() == 0 {
+			return usageError(e, "nginx", errors.New("--locations: want at least one PATH (a file or a directory)"))
+		}
+		return runLocations(fs, &out, &nf, e)
 	}
 	if _, err := applyConfig(fs, e, &out, &nf); err != nil {
 		return usageError(e, "nginx", err)
