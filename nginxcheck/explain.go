@@ -187,7 +187,11 @@ type Variable struct {
 // snippet holding the line is included into. A file reached through
 // several roots gives one view per root.
 func ExplainAt(file string, line int, vo ViewOptions) View {
-	ex := newExplainer(vo)
+	return explainAt(load.OS{}, file, line, vo)
+}
+
+func explainAt(src load.Source, file string, line int, vo ViewOptions) View {
+	ex := newExplainer(src, vo)
 	if vo.Tree != "" {
 		ex.a.within(filepath.Clean(vo.Tree))
 		ex.a.analyzeDir(filepath.Clean(vo.Tree))
@@ -198,7 +202,7 @@ func ExplainAt(file string, line int, vo ViewOptions) View {
 		loaded = loaded || key(f.Path) == want
 	}
 	if !loaded {
-		if _, err := os.Stat(file); err != nil {
+		if _, err := src.ReadFile(file); err != nil {
 			return View{Locations: []*LocationView{}, Errors: []report.FileError{{File: file, Message: load.ReadError(err)}}}
 		}
 		ex.a.within(filepath.Dir(filepath.Clean(file)))
@@ -231,7 +235,11 @@ func ExplainAt(file string, line int, vo ViewOptions) View {
 // Inventory returns the views of every proxying location under paths
 // (files or directories, as `wscheck nginx` reads them).
 func Inventory(paths []string, vo ViewOptions) View {
-	ex := newExplainer(vo)
+	return inventory(load.OS{}, paths, vo)
+}
+
+func inventory(src load.Source, paths []string, vo ViewOptions) View {
+	ex := newExplainer(src, vo)
 	for _, p := range paths {
 		p = filepath.Clean(p)
 		st, err := os.Stat(p)
@@ -275,8 +283,8 @@ type explained struct {
 	loc *location
 }
 
-func newExplainer(vo ViewOptions) *explainer {
-	ex := &explainer{vo: vo, a: newAnalysis(load.OS{}, vo.Options)}
+func newExplainer(src load.Source, vo ViewOptions) *explainer {
+	ex := &explainer{vo: vo, a: newAnalysis(src, vo.Options)}
 	ex.a.onModel = func(m *model, complete bool) {
 		t := &explainedTree{m: m, complete: complete, ws: map[*location]*wsLocation{}}
 		for _, w := range m.websocketLocations() {
@@ -307,11 +315,22 @@ func locationAt(m *model, file string, line int) *location {
 }
 
 // splicedAt reports whether a directive at file:line reaches the
-// location's level through an include.
+// location through an include: spliced into its level, or an entry of the
+// header list it inherits (a server-level snippet).
 func splicedAt(loc *location, file string, line int) bool {
+	at := func(n *load.Node) bool {
+		return n.File != nil && key(n.File.Path) == file && line >= n.Line && line <= max(n.Line, n.EndLine)
+	}
 	for _, s := range loc.level.dirs {
-		n := s.Node
-		if n != s.Site && n.File != nil && key(n.File.Path) == file && line >= n.Line && line <= max(n.Line, n.EndLine) {
+		if s.Node != s.Site && at(s.Node) {
+			return true
+		}
+	}
+	if !loc.proxies {
+		return false
+	}
+	for _, h := range effectiveHeaders(loc.level).list {
+		if h.Node != h.Site && at(h.Node) {
 			return true
 		}
 	}
@@ -419,7 +438,7 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 	v.SendTimeout = ex.setting(loc, "proxy_send_timeout", "60s", "nginx's default")
 	v.Headers = ex.headers(m, loc, hs, v.ProxyPass)
 	ex.variables(m, v, hs)
-	v.Findings = ex.findingsOf(t, loc, ws, findings)
+	v.Findings = ex.findingsOf(t, loc, ws, findings, causes(v))
 	v.Summary = summary(v)
 	return v
 }
@@ -495,7 +514,7 @@ func (ex *explainer) cause(l *level, name string) *Cause {
 			switch {
 			case n.Name == name && slices.ContainsFunc(n.Args, load.IsPlaceholder):
 				return &Cause{What: "a template expression decides its value", File: ex.rel(n.File), Line: n.Line}
-			case n.Name == name && l.conditional[name]:
+			case n.Name == name && l.conditional[name] && underCondition(n):
 				return &Cause{What: "it is set only under a template condition", File: ex.rel(n.File), Line: n.Line}
 			case name == "proxy_set_header" && n.Name == name && (load.IsPlaceholder(n.Arg(0)) || load.IsPlaceholder(n.Arg(1))):
 				return &Cause{What: "a template expression decides a header", File: ex.rel(n.File), Line: n.Line}
@@ -523,7 +542,7 @@ func (ex *explainer) cause(l *level, name string) *Cause {
 
 func (ex *explainer) proxyPass(v *LocationView, loc *location) {
 	for _, s := range loc.level.own("proxy_pass") {
-		v.ProxyPass = &Setting{Value: s.Node.Arg(0), Directive: "proxy_pass " + strings.Join(s.Node.Args, " "), Origin: ex.origin(loc.level, loc.level, s)}
+		v.ProxyPass = &Setting{Value: shown(s.Node.Arg(0)), Directive: shown("proxy_pass " + strings.Join(s.Node.Args, " ")), Origin: ex.origin(loc.level, loc.level, s)}
 		if slices.ContainsFunc(s.Node.Args, load.IsPlaceholder) {
 			v.ProxyPass.Unknown = true
 			v.ProxyPass.Cause = &Cause{What: "a template expression decides the target", File: ex.rel(s.Node.File), Line: s.Node.Line}
@@ -588,7 +607,12 @@ func (ex *explainer) headers(m *model, loc *location, hs headerSet, pp *Setting)
 	named := map[string]bool{}
 	for _, h := range hs.list {
 		named[h.name] = true
-		hl.Entries = append(hl.Entries, ex.header(m, h.Node.Arg(0), h.value, pp, ex.origin(loc.level, hs.from, h.Spliced)))
+		e := ex.header(m, h.Node.Arg(0), h.value, pp, ex.origin(loc.level, hs.from, h.Spliced))
+		if hs.from.conditional["proxy_set_header"] && underCondition(h.Node) {
+			e.Sent, e.Evaluated, e.Complete, e.Firefox, e.Dropped = false, "", false, "", ""
+			e.Unknown, e.Cause = true, &Cause{What: "it exists only under a template condition", File: e.File, Line: e.Line}
+		}
+		hl.Entries = append(hl.Entries, e)
 	}
 	if !hs.unknown {
 		if !named["host"] {
@@ -624,7 +648,7 @@ func (ex *explainer) headers(m *model, loc *location, hs headerSet, pp *Setting)
 
 // header evaluates one entry for a browser's WebSocket handshake.
 func (ex *explainer) header(m *model, name, value string, pp *Setting, o Origin) Header {
-	h := Header{Name: name, Value: value, Origin: o}
+	h := Header{Name: shown(name), Value: shown(value), Origin: o}
 	if value == "" {
 		h.Dropped = "empty value: nginx drops the entry when it loads the config"
 		return h
@@ -728,9 +752,9 @@ func (ex *explainer) variable(m *model, name, header string, pp *Setting, mapsSe
 	case "http_connection":
 		vr.Means = "the client's Connection header, every token it lists"
 	case "host":
-		vr.Means = "the request's host name: the client's Host without its port (else the server_name)"
+		vr.Means = "the request's host name: the client's Host without its port (else the server_name); depends on the request"
 	case "http_host":
-		vr.Means = "the client's Host header, port included"
+		vr.Means = "the client's Host header, port included; depends on the request"
 	case "server_name":
 		vr.Means = "the server's first server_name"
 	case "proxy_host":
@@ -739,16 +763,16 @@ func (ex *explainer) variable(m *model, name, header string, pp *Setting, mapsSe
 			vr.Known, vr.Value = true, h
 		}
 	case "is_request_port", "request_port":
-		vr.Means = "the client's port when the Host has one (nginx 1.29.3 and later)"
+		vr.Means = "the client's port when the Host has one (nginx 1.29.3 and later); depends on the request"
 	}
 	if md := m.maps[name]; md != nil {
 		vr.Means = fmt.Sprintf("a map on %s", md.source)
 		ex.addMap(m, md, name, mapsSeen, v)
 		vr.Steps = ex.mapSteps(m, name, handshakes[0], 0)
 	} else if vr.Means == "" {
-		vr.Means = "not evaluated by wscheck"
+		vr.Means = "not evaluated by wscheck: depends on the request"
 		if !isBuiltin(name) && !m.defined[name] {
-			vr.Means = "defined nowhere in the files read"
+			vr.Means = "defined nowhere in the files read (a fragment's map may live in the main config)"
 		}
 	}
 	return vr
@@ -821,7 +845,23 @@ func (ex *explainer) addMap(m *model, md *mapDef, name string, seen map[string]b
 // findingsOf returns the findings about a location: those its WebSocket
 // rules produce (matched after suppression and deduplication), and tree
 // findings inside its block or on a directive spliced into its level.
-func (ex *explainer) findingsOf(t *explainedTree, loc *location, ws *wsLocation, all []report.Finding) []report.Finding {
+// causes are the positions that make some of a view's values unknown.
+func causes(v *LocationView) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range []Setting{v.HTTPVersion, v.ReadTimeout, v.SendTimeout} {
+		if s.Cause != nil {
+			out[at(s.Cause.File, s.Cause.Line)] = true
+		}
+	}
+	if c := v.Headers.Cause; c != nil {
+		out[at(c.File, c.Line)] = true
+	}
+	return out
+}
+
+// findingsOf: causes are positions (shown paths) whose tree findings, an
+// unresolved include, explain an unknown value of the view.
+func (ex *explainer) findingsOf(t *explainedTree, loc *location, ws *wsLocation, all []report.Finding, causes map[string]bool) []report.Finding {
 	type fkey struct {
 		rule, file string
 		line       int
@@ -854,7 +894,8 @@ func (ex *explainer) findingsOf(t *explainedTree, loc *location, ws *wsLocation,
 	}
 	out := []report.Finding{}
 	for _, f := range all {
-		if mine[fkey{f.Rule, key(f.File), f.Line}] || (isTreeRule(f.Rule) && inside(f)) {
+		shown := relativeTo(ex.vo.Base, f.File)
+		if mine[fkey{f.Rule, key(f.File), f.Line}] || (isTreeRule(f.Rule) && (inside(f) || causes[at(shown, f.Line)])) {
 			f.File = relativeTo(ex.vo.Base, f.File)
 			out = append(out, f)
 		}
@@ -891,7 +932,11 @@ func summary(v *LocationView) string {
 		}
 		return s.Value
 	}
-	parts = append(parts, "HTTP/"+val(v.HTTPVersion))
+	if v.HTTPVersion.Unknown {
+		parts = append(parts, "HTTP version unknown")
+	} else {
+		parts = append(parts, "HTTP/"+val(v.HTTPVersion))
+	}
 	for _, name := range []string{"Upgrade", "Connection", "Host"} {
 		parts = append(parts, name+": "+sentValue(v.Headers, name))
 	}
@@ -921,6 +966,56 @@ func sentValue(hl HeaderList, name string) string {
 		return "(none)"
 	}
 	return strings.Join(vals, ", ")
+}
+
+// underCondition reports whether a directive sits between template
+// condition markers (load.MarkOpen ... load.MarkEnd) among its siblings.
+func underCondition(n *load.Node) bool {
+	if n.File == nil {
+		return false
+	}
+	var depthAt func(nodes []*load.Node) (int, bool)
+	depthAt = func(nodes []*load.Node) (int, bool) {
+		depth := 0
+		for _, c := range nodes {
+			switch {
+			case c == n:
+				return depth, true
+			case c.Name == load.MarkOpen:
+				depth++
+			case c.Name == load.MarkEnd:
+				depth = max(0, depth-1)
+			}
+			if d, ok := depthAt(c.Children); ok {
+				return d, true
+			}
+		}
+		return 0, false
+	}
+	d, _ := depthAt(n.File.Nodes)
+	return d > 0
+}
+
+// shown writes template placeholders (opaque words after neutralization)
+// as {{...}}, the way a reader of the template sees them.
+func shown(s string) string {
+	if !load.IsPlaceholder(s) {
+		return s
+	}
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		if r == load.PlaceholderRune {
+			if !in {
+				b.WriteString("{{...}}")
+			}
+			in = true
+			continue
+		}
+		in = false
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // quoteWord writes a word so nginx reads it back: quoted when empty or

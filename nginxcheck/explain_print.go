@@ -208,7 +208,7 @@ func writeLocation(b *strings.Builder, l *LocationView) {
 			case v.Known:
 				fmt.Fprintf(b, "#   %s = %q: %s\n", v.Name, v.Value, v.Means)
 			default:
-				fmt.Fprintf(b, "#   %s: %s; its value depends on the request\n", v.Name, v.Means)
+				fmt.Fprintf(b, "#   %s: %s\n", v.Name, v.Means)
 			}
 			for _, s := range v.Steps {
 				fmt.Fprintf(b, "#       %s\n", s)

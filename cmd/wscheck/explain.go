@@ -64,6 +64,7 @@ func viewOptions(fs *pflag.FlagSet, out *outputFlags, nf *nginxFlags, e *env, cm
 		return vo, 0, sel, usageError(e, cmd, err), false
 	}
 	opts.Enable = out.enable
+	// Paths resolve against the process's directory, as in `wscheck nginx`.
 	return nginxcheck.ViewOptions{Options: opts, Tree: nf.tree, Base: e.cwd}, failOn, sel, 0, true
 }
 
