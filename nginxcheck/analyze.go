@@ -1,15 +1,16 @@
 package nginxcheck
 
 import (
+	"errors"
+	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
+	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -22,12 +23,16 @@ type analysis struct {
 	findings []report.Finding
 	errors   []report.FileError
 	files    map[*load.File]bool
+	summary  report.Summary
+	judged   map[string]bool // WebSocket locations, by file:line:col
+	maps     []repo.Mapping  // inferred from the layout of the directory being walked
+	used     map[string]bool // path maps that resolved an include, by From=To
 	// onModel, when set, sees every model the rules run on (explain.go).
 	onModel func(m *model, complete bool)
 }
 
 func newAnalysis(src load.Source, opts Options) *analysis {
-	return &analysis{opts: opts, src: src, files: map[*load.File]bool{}}
+	return &analysis{opts: opts, src: src, files: map[*load.File]bool{}, judged: map[string]bool{}, used: map[string]bool{}}
 }
 
 // within sets up the loader for one path argument: a fragment's guessed
@@ -35,28 +40,66 @@ func newAnalysis(src load.Source, opts Options) *analysis {
 func (a *analysis) within(fallbackRoot string) {
 	lo := load.Options{Prefix: a.opts.Prefix, FallbackRoot: fallbackRoot}
 	for _, m := range a.opts.PathMap {
-		lo.PathMap = append(lo.PathMap, load.PathMapping{From: m.From, To: m.To})
+		lo.PathMap = append(lo.PathMap, load.PathMapping{From: m.From, To: m.To, Given: true})
+	}
+	for _, m := range a.maps {
+		lo.PathMap = append(lo.PathMap, load.PathMapping{From: m.From, To: m.To, Scope: m.Scope, Origin: m.Origin})
+	}
+	if a.opts.HostRoot != "" {
+		// Whatever no mapping covers is read from the host root.
+		lo.PathMap = append(lo.PathMap, load.PathMapping{From: "/", To: a.opts.HostRoot, Origin: load.HostRootOrigin})
 	}
 	a.loader = load.NewLoader(a.src, lo)
 }
 
+// Disk is the file-access layer a run over paths reads through: confined
+// to those paths, the given path maps' targets and the host root.
+func Disk(paths []string, opts Options) *repo.Disk {
+	roots := slices.Clone(paths)
+	if opts.Prefix != "" {
+		roots = append(roots, opts.Prefix)
+	}
+	for _, m := range opts.PathMap {
+		roots = append(roots, m.To)
+	}
+	if opts.HostRoot != "" {
+		roots = append(roots, opts.HostRoot)
+	}
+	for i, r := range roots {
+		if st, err := os.Stat(r); err == nil && !st.IsDir() {
+			roots[i] = filepath.Dir(r) // a root file's directory is its conf prefix
+		}
+	}
+	lim := opts.Limits
+	if lim == (repo.Limits{}) {
+		lim = repo.DefaultLimits
+	}
+	return repo.NewDisk(roots, false, lim)
+}
+
 // Analyze loads every path (a file, or a directory to search for configs)
-// and runs every rule. A broken file is an error of its own and never hides
-// the findings of the others.
+// and runs every rule, reading nothing outside the paths (see Disk). A
+// broken file is an error of its own and never hides the findings of the
+// others.
 func Analyze(paths []string, opts Options) report.Result {
-	a := newAnalysis(load.OS{}, opts)
+	return AnalyzeFS(Disk(paths, opts), paths, opts)
+}
+
+// AnalyzeFS is Analyze over a given file-access layer.
+func AnalyzeFS(fsys repo.FS, paths []string, opts Options) report.Result {
+	a := newAnalysis(fsys, opts)
 	for _, p := range paths {
 		p = filepath.Clean(p)
-		st, err := os.Stat(p)
+		st, err := fsys.Stat(p)
 		switch {
 		case err != nil:
-			a.errors = append(a.errors, report.FileError{File: p, Message: load.ReadError(err)})
+			a.errors = append(a.errors, report.FileError{File: p, Message: repo.Reason(err)})
 		case st.IsDir():
-			a.within(p)
-			a.analyzeDir(p)
+			a.analyzeDir(fsys, p)
 		default:
+			a.maps = nil
 			a.within(filepath.Dir(p))
-			a.addTree(a.loader.Load(p))
+			a.addRoot(p)
 		}
 	}
 	return a.finish()
@@ -65,14 +108,47 @@ func Analyze(paths []string, opts Options) report.Result {
 // AnalyzeDump analyzes the output of `nginx -T`: the first file is the
 // main config, and includes resolve inside the dump.
 func AnalyzeDump(r io.Reader, opts Options) report.Result {
-	d, err := load.ParseDump(r)
+	lim := opts.Limits
+	if lim == (repo.Limits{}) {
+		lim = repo.DefaultLimits
+	}
+	d, err := load.ParseDump(r, lim)
 	if err != nil {
+		var de *load.DumpError
+		if errors.As(err, &de) {
+			return report.Result{Errors: []report.FileError{{File: "-", Line: de.Line, Message: de.Msg}}}
+		}
 		return report.Result{Errors: []report.FileError{{File: "-", Message: err.Error()}}}
 	}
 	a := newAnalysis(d, opts)
 	a.within("")
-	a.addTree(a.loader.Load(d.Order[0]))
+	a.addRoot(d.Order[0])
 	return a.finish()
+}
+
+// addRoot analyzes one root file. A root that does not parse still has
+// its includes analyzed, each as the fragment it is, so one syntax error
+// in nginx.conf does not hide every finding of conf.d.
+func (a *analysis) addRoot(root string) {
+	t := a.loader.Load(root)
+	a.addTree(t)
+	if t.Root != nil {
+		return
+	}
+	for _, f := range a.loader.Salvage(root) {
+		if !a.reached(f) {
+			a.addTree(a.loader.Load(f))
+		}
+	}
+}
+
+func (a *analysis) reached(name string) bool {
+	for f := range a.files {
+		if f.Path == name {
+			return true
+		}
+	}
+	return false
 }
 
 // addTree runs the rules over one loaded tree.
@@ -86,24 +162,54 @@ func (a *analysis) addTree(t *load.Tree) {
 	if a.opts.StrictIncludes {
 		for _, n := range t.Unresolved {
 			a.errors = append(a.errors, report.FileError{File: n.File.Path, Line: n.Line, Column: n.Col,
-				Message: "include \"" + n.Arg(0) + "\" names no readable file (--strict-includes)"})
+				Message: "include \"" + n.Arg(0) + "\" names no readable file (" + n.Include.Reason + "; --strict-includes)"})
 		}
 	}
 	for _, f := range t.Files {
+		if !a.files[f] && !strings.HasPrefix(f.Path, "(stock ") {
+			a.summary.Files++
+		}
 		a.files[f] = true
+	}
+	for _, m := range t.Mapped {
+		if k := m.From + "=" + m.To; !a.used[k] {
+			a.used[k] = true
+			a.summary.PathMaps = append(a.summary.PathMaps, report.PathMap{From: m.From, To: m.To, Origin: m.Origin})
+		}
 	}
 	complete := t.Context == load.Main && len(t.Unresolved) == 0 && len(t.Errors) == 0
 	m := buildModel(t)
 	if a.onModel != nil {
 		a.onModel(m, complete)
 	}
-	a.findings = append(a.findings, runRules(m, a.opts, complete)...)
+	findings, judged := runRules(m, a.opts, complete)
+	a.findings = append(a.findings, findings...)
+	for _, ws := range judged {
+		n := ws.node
+		if k := fmt.Sprintf("%s:%d:%d", n.File.Path, n.Line, n.Col); !a.judged[k] {
+			a.judged[k] = true
+			a.summary.WebSocketLocations++
+		}
+	}
 }
 
-// analyzeDir finds the configs below dir. A file another found file
-// includes is analyzed only through its includer; the rest are roots.
-func (a *analysis) analyzeDir(dir string) {
-	found := discover(dir, a.opts)
+// analyzeDir finds the configs below dir, and the path maps its layout
+// implies. A file another found file includes is analyzed only through
+// its includer; the rest are roots.
+func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
+	inv := repo.Discover(fsys, dir, repo.WalkOptions{Include: a.opts.Include, Exclude: a.opts.Exclude})
+	lay := repo.InferLayout(fsys, dir, inv.Layouts, inv.Nginx)
+	a.errors = append(a.errors, inv.Errors...)
+	a.errors = append(a.errors, lay.Errors...)
+	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, inv.NotAnalyzed...)
+	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, lay.NotAnalyzed...)
+	a.maps = lay.Maps
+	a.within(dir)
+	a.analyzeFiles(inv.Nginx)
+}
+
+// analyzeFiles loads every file, then analyzes the ones no other includes.
+func (a *analysis) analyzeFiles(found []string) {
 	trees := make(map[string]*load.Tree, len(found))
 	included := map[string]bool{}
 	for _, f := range found {
@@ -135,54 +241,6 @@ func (a *analysis) analyzeDir(dir string) {
 	}
 }
 
-var configDirs = map[string]bool{"sites-available": true, "sites-enabled": true, "conf.d": true, "snippets": true}
-
-var notConfigExt = map[string]bool{".md": true, ".txt": true, ".sh": true, ".py": true, ".go": true, ".yml": true, ".yaml": true,
-	".json": true, ".toml": true, ".html": true, ".js": true, ".css": true, ".png": true, ".jpg": true, ".svg": true, ".pem": true,
-	".key": true, ".crt": true, ".csr": true, ".gz": true, ".zip": true, ".bak": true, ".orig": true, ".swp": true, ".example": true, ".sample": true, ".j2": true, ".tmpl": true, ".tpl": true}
-
-// nginxLike tells nginx configs from other *.conf files (redis, supervisor,
-// sysctl) that a repository walk meets: only files with an nginx block or
-// a typical nginx directive are analyzed.
-var nginxLike = regexp.MustCompile(`(?m)^\s*(?:(?:http|server|location|upstream|events|map|stream|types|geo)\b[^;{\n]*\{|(?:proxy_\w+|listen|server_name|root|include|return|rewrite|add_header|fastcgi_pass|try_files)\s[^\n]*;)`)
-
-func discover(dir string, opts Options) []string {
-	var out []string
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		name := d.Name()
-		abs, _ := filepath.Abs(p)
-		abs = filepath.ToSlash(abs)
-		excluded := slices.ContainsFunc(opts.Exclude, func(g string) bool { return report.MatchPath(g, abs) })
-		if d.IsDir() {
-			if p != dir && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor" || excluded) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if excluded || (len(opts.Include) > 0 && !slices.ContainsFunc(opts.Include, func(g string) bool { return report.MatchPath(g, abs) })) {
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		ext := filepath.Ext(name)
-		isConf := name == "nginx.conf" || ext == ".conf" || (configDirs[filepath.Base(filepath.Dir(p))] && !notConfigExt[ext])
-		if !isConf || strings.HasPrefix(name, ".") {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil || !nginxLike.Match(b) {
-			return nil
-		}
-		out = append(out, p)
-		return nil
-	})
-	return out
-}
-
 // finish applies suppressions over every file read and settles duplicates:
 // a directive shared by several locations is reported once, at its line.
 func (a *analysis) finish() report.Result {
@@ -204,19 +262,24 @@ func (a *analysis) finish() report.Result {
 		known[r.doc.Name] = true
 	}
 	findings := report.ApplyIgnores(a.findings, collectIgnores(files, known, blockEnd))
+	// One finding per occurrence: a directive in a snippet (or a map)
+	// that several locations use is one place to edit, whatever location
+	// judged it, so the key is the spot, not the message that names the
+	// location. Two locations on one minified line differ in column.
 	type key struct {
 		rule, file string
-		line       int
+		line, col  int
 	}
 	seen := map[key]bool{}
 	var res report.Result
 	for _, f := range findings {
-		k := key{f.Rule, f.File, f.Line}
+		k := key{f.Rule, f.File, f.Line, f.Column}
 		if !seen[k] {
 			seen[k] = true
 			res.Findings = append(res.Findings, f)
 		}
 	}
 	res.Errors = a.errors
+	res.Summary = a.summary
 	return res
 }

@@ -3,12 +3,12 @@ package nginxcheck
 import (
 	"cmp"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
+	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -187,14 +187,17 @@ type Variable struct {
 // snippet holding the line is included into. A file reached through
 // several roots gives one view per root.
 func ExplainAt(file string, line int, vo ViewOptions) View {
-	return explainAt(load.OS{}, file, line, vo)
+	roots := []string{file}
+	if vo.Tree != "" {
+		roots = append(roots, vo.Tree)
+	}
+	return explainAt(Disk(roots, vo.Options), file, line, vo)
 }
 
-func explainAt(src load.Source, file string, line int, vo ViewOptions) View {
-	ex := newExplainer(src, vo)
+func explainAt(fsys repo.FS, file string, line int, vo ViewOptions) View {
+	ex := newExplainer(fsys, vo)
 	if vo.Tree != "" {
-		ex.a.within(filepath.Clean(vo.Tree))
-		ex.a.analyzeDir(filepath.Clean(vo.Tree))
+		ex.a.analyzeDir(fsys, filepath.Clean(vo.Tree))
 	}
 	want := key(filepath.Clean(file))
 	loaded := false
@@ -202,11 +205,12 @@ func explainAt(src load.Source, file string, line int, vo ViewOptions) View {
 		loaded = loaded || key(f.Path) == want
 	}
 	if !loaded {
-		if _, err := src.ReadFile(file); err != nil {
-			return View{Locations: []*LocationView{}, Errors: []report.FileError{{File: file, Message: load.ReadError(err)}}}
+		if _, err := fsys.Stat(file); err != nil {
+			return View{Locations: []*LocationView{}, Errors: []report.FileError{{File: relativeTo(vo.Base, file), Message: repo.Reason(err)}}}
 		}
+		ex.a.maps = nil
 		ex.a.within(filepath.Dir(filepath.Clean(file)))
-		ex.a.addTree(ex.a.loader.Load(filepath.Clean(file)))
+		ex.a.addRoot(filepath.Clean(file))
 	}
 	res := ex.a.finish()
 	var picked []explained
@@ -235,23 +239,23 @@ func explainAt(src load.Source, file string, line int, vo ViewOptions) View {
 // Inventory returns the views of every proxying location under paths
 // (files or directories, as `wscheck nginx` reads them).
 func Inventory(paths []string, vo ViewOptions) View {
-	return inventory(load.OS{}, paths, vo)
+	return inventory(Disk(paths, vo.Options), paths, vo)
 }
 
-func inventory(src load.Source, paths []string, vo ViewOptions) View {
-	ex := newExplainer(src, vo)
+func inventory(fsys repo.FS, paths []string, vo ViewOptions) View {
+	ex := newExplainer(fsys, vo)
 	for _, p := range paths {
 		p = filepath.Clean(p)
-		st, err := os.Stat(p)
+		st, err := fsys.Stat(p)
 		switch {
 		case err != nil:
-			ex.a.errors = append(ex.a.errors, report.FileError{File: p, Message: load.ReadError(err)})
+			ex.a.errors = append(ex.a.errors, report.FileError{File: p, Message: repo.Reason(err)})
 		case st.IsDir():
-			ex.a.within(p)
-			ex.a.analyzeDir(p)
+			ex.a.analyzeDir(fsys, p)
 		default:
+			ex.a.maps = nil
 			ex.a.within(filepath.Dir(p))
-			ex.a.addTree(ex.a.loader.Load(p))
+			ex.a.addRoot(p)
 		}
 	}
 	res := ex.a.finish()
@@ -283,8 +287,8 @@ type explained struct {
 	loc *location
 }
 
-func newExplainer(src load.Source, vo ViewOptions) *explainer {
-	ex := &explainer{vo: vo, a: newAnalysis(src, vo.Options)}
+func newExplainer(fsys repo.FS, vo ViewOptions) *explainer {
+	ex := &explainer{vo: vo, a: newAnalysis(fsys, vo.Options)}
 	ex.a.onModel = func(m *model, complete bool) {
 		t := &explainedTree{m: m, complete: complete, ws: map[*location]*wsLocation{}}
 		for _, w := range m.websocketLocations() {
@@ -527,7 +531,11 @@ func (ex *explainer) cause(l *level, name string) *Cause {
 			n := s.Node
 			switch {
 			case n.Include != nil && n.Include.Unknown:
-				return &Cause{What: fmt.Sprintf("include %q names no readable file: what it sets is unknown", n.Arg(0)),
+				why := ""
+				if n.Include.Reason != "" {
+					why = " (" + n.Include.Reason + ")"
+				}
+				return &Cause{What: fmt.Sprintf("include %q names no readable file%s: what it sets is unknown", n.Arg(0), why),
 					File: ex.rel(n.File), Line: n.Line, Directive: "include " + strings.Join(n.Args, " ")}
 			case load.IsPlaceholder(n.Name):
 				return &Cause{What: "a template expression renders directives here", File: ex.rel(n.File), Line: n.Line}

@@ -22,10 +22,14 @@ var explainGolden, _ = filepath.Abs(filepath.Join("testdata", "explain", "golden
 
 // templateSource reads templates the way the repository layer hands them
 // to the loader: neutralized, placeholders as opaque words.
-type templateSource struct{}
+type templateSource struct{ repo.FS }
 
-func (templateSource) ReadFile(name string) ([]byte, error) {
-	b, err := os.ReadFile(name)
+func newTemplateSource() templateSource {
+	return templateSource{repo.NewDisk([]string{explainTree}, false, repo.DefaultLimits)}
+}
+
+func (s templateSource) ReadFile(name string) ([]byte, error) {
+	b, err := s.FS.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +43,6 @@ func (templateSource) ReadFile(name string) ([]byte, error) {
 	return n.Text, nil
 }
 
-func (templateSource) Glob(pattern string) ([]string, error) { return filepath.Glob(pattern) }
 
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
@@ -116,7 +119,7 @@ func TestExplainGolden(t *testing.T) {
 		checkGolden(t, "inventory.json", js.String())
 	})
 	t.Run("template.txt", func(t *testing.T) {
-		v := explainAt(templateSource{}, "templates/site.conf.j2", 5, ViewOptions{Base: explainTree})
+		v := explainAt(newTemplateSource(), "templates/site.conf.j2", 5, ViewOptions{Base: explainTree})
 		if len(v.Errors) > 0 || len(v.Locations) != 1 {
 			t.Fatalf("errors %v, %d locations", v.Errors, len(v.Locations))
 		}
@@ -209,7 +212,7 @@ func TestExplainFacts(t *testing.T) {
 	if v := ExplainAt("conf.d/missing.conf", 3, tree); len(v.Errors) != 1 || len(v.Locations) != 0 {
 		t.Errorf("a missing file: %+v", v)
 	}
-	tmpl := explainAt(templateSource{}, "templates/site.conf.j2", 5, ViewOptions{}).Locations[0]
+	tmpl := explainAt(newTemplateSource(), "templates/site.conf.j2", 5, ViewOptions{}).Locations[0]
 	if !tmpl.ReadTimeout.Unknown || !tmpl.Headers.Unknown || sent(tmpl)["Upgrade"] != "websocket" {
 		t.Errorf("template: read timeout %+v, headers unknown %v, sends %v", tmpl.ReadTimeout, tmpl.Headers.Unknown, sent(tmpl))
 	}

@@ -15,7 +15,7 @@ type level struct {
 	node   *load.Node // nil for a context a fragment implies
 	parent *level
 	dirs   []load.Spliced
-	byName map[string][]load.Spliced // dirs indexed once: http levels hold thousands
+	byName map[string][]load.Spliced // dirs indexed, for levels that hold many (http levels hold thousands)
 	// unknown: an include at this level named no readable file, or a
 	// template expression renders directives here, so any directive they
 	// could hold is unknown here.
@@ -27,7 +27,7 @@ type level struct {
 }
 
 func newLevel(kind string, node *load.Node, parent *level, children []*load.Node) *level {
-	l := &level{kind: kind, node: node, parent: parent, byName: map[string][]load.Spliced{}}
+	l := &level{kind: kind, node: node, parent: parent}
 	depth := 0
 	for _, s := range load.Expand(children) {
 		switch n := s.Node; {
@@ -48,7 +48,6 @@ func newLevel(kind string, node *load.Node, parent *level, children []*load.Node
 			l.conditional[n.Name] = true
 		}
 		l.dirs = append(l.dirs, s)
-		l.byName[s.Node.Name] = append(l.byName[s.Node.Name], s)
 		if s.Node.Include != nil && s.Node.Include.Unknown {
 			l.unknown = true
 		}
@@ -56,8 +55,28 @@ func newLevel(kind string, node *load.Node, parent *level, children []*load.Node
 	return l
 }
 
+// indexAbove is the number of directives from which a level is indexed.
+const indexAbove = 32
+
 // own returns this level's directives of a name, in order.
 func (l *level) own(name string) []load.Spliced {
+	if len(l.dirs) <= indexAbove {
+		// A location holds a handful of directives: a map per level
+		// would cost more memory than the whole config text.
+		var out []load.Spliced
+		for _, s := range l.dirs {
+			if s.Node.Name == name {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if l.byName == nil {
+		l.byName = map[string][]load.Spliced{}
+		for _, s := range l.dirs {
+			l.byName[s.Node.Name] = append(l.byName[s.Node.Name], s)
+		}
+	}
 	return l.byName[name]
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/wscheck/wscheck/repo"
 )
 
 // Options steer loading and the version-dependent rules.
@@ -24,6 +26,11 @@ type Options struct {
 	// only the files it matches; Exclude skips matching files and
 	// directories.
 	Include, Exclude []string
+	// HostRoot is where absolute paths that no mapping covers are read
+	// ("/" reads the machine); "" reads nothing outside the analyzed paths.
+	HostRoot string
+	// Limits bound what is read; the zero value is repo.DefaultLimits.
+	Limits repo.Limits
 	// Enable names the rules off by default (report.Rule.Off) to run too.
 	Enable []string
 }

@@ -1,6 +1,10 @@
 package nginxcheck
 
 import (
+	"fmt"
+	"strings"
+
+	"github.com/wscheck/wscheck/nginxcheck/load"
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -8,7 +12,7 @@ var closeMapDisablesKeepalive = &rule{
 	doc: report.Rule{
 		Name:     "close-map-disables-keepalive",
 		Severity: report.Info,
-		Title:    "from nginx 1.29.7, the Connection map's close for plain requests switches off upstream keep-alive",
+		Title:    "the Connection map's close for plain requests switches off upstream keep-alive (default from nginx 1.29.7)",
 		Why: `nginx 1.29.7 made upstream keep-alive the default (CHANGES: "ngx_http_proxy_module
 supports keepalive by default; the default value for proxy_http_version is 1.1; the
 Connection proxy header is not sent by default anymore", and the upstream keepalive
@@ -18,14 +22,16 @@ server closes the connection after answering it (RFC 9112 9.6), so nginx opens a
 upstream connection for every plain request that passes through the WebSocket
 location. Yielding an empty value instead makes nginx send no Connection header
 (ngx_http_proxy_create_request skips a header whose value is empty), which keeps the
-connection reusable. Reported only with --nginx-version 1.29.7 or newer: before that,
-nginx sent Connection: close by default anyway. Read from nginx's source and CHANGES;
-Debian's nginx 1.22.1 predates the change, so the e2e run only shows the handshake works.`,
+connection reusable. Observed through nginx 1.22.1 with the keepalive written out: three
+plain requests reached the backend on three upstream connections with the close map,
+on one with ''. Reported with --nginx-version 1.29.7 or newer, and under any version
+for a location that proxies to an upstream block with its own keepalive directive;
+otherwise nginx before 1.29.7 does not keep upstream connections alive anyway.`,
 		Fix: `Make the map yield an empty value for requests without Upgrade:
 "map $http_upgrade $connection_upgrade { default upgrade; '' ''; }".`,
 	},
 	onLocation: func(p *pass, ws *wsLocation) {
-		if !p.opts.NginxVersion.AtLeast(http11Default) || ws.headers.unknown {
+		if ws.headers.unknown || !p.opts.NginxVersion.AtLeast(http11Default) && !p.m.keepaliveUpstream(ws.location) {
 			return
 		}
 		for _, h := range ws.headers.get("connection") {
@@ -43,10 +49,44 @@ Debian's nginx 1.22.1 predates the change, so the e2e run only shows the handsha
 					continue
 				}
 				if v, ok := p.m.evalFor(out, plainRequest); ok && hasToken(v, "close") {
-					p.report(at, "$%s yields %q for requests without Upgrade: with nginx %s, which keeps upstream connections alive by default, every plain request through WebSocket location %q then sends Connection: close and the backend closes the connection after answering; yield '' instead (\"%s\"), so that nginx sends no Connection header%s",
-						name, out, p.opts.NginxVersion, ws.name(), recommendedMap(p.opts.NginxVersion, name), because(ws))
+					p.report(at, "$%s yields %q for requests without Upgrade: with %s, every plain request through WebSocket location %q then sends Connection: close and the backend closes the connection after answering; yield '' instead (\"%s\"), so that nginx sends no Connection header%s",
+						name, out, keepaliveBy(p, ws.location), ws.name(), recommendedMap(Version{1, 29, 7}, name), because(ws))
 				}
 			}
 		}
 	},
+}
+
+// keepaliveBy says what keeps the location's upstream connections alive.
+func keepaliveBy(p *pass, loc *location) string {
+	if p.opts.NginxVersion.AtLeast(http11Default) {
+		return fmt.Sprintf("nginx %s, which keeps upstream connections alive by default", p.opts.NginxVersion)
+	}
+	return "its upstream's keepalive directive"
+}
+
+// keepaliveUpstream reports whether a location proxies to an upstream
+// block that sets keepalive.
+func (m *model) keepaliveUpstream(loc *location) bool {
+	for _, s := range loc.level.own("proxy_pass") {
+		target := s.Node.Arg(0)
+		if i := strings.Index(target, "://"); i >= 0 {
+			target = target[i+3:]
+		}
+		target, _, _ = strings.Cut(target, "/")
+		found := false
+		load.Walk(m.tree.Root.Nodes, func(n *load.Node) bool {
+			if n.Name == "upstream" && n.Arg(0) == target {
+				for _, c := range load.Expand(n.Children) {
+					found = found || c.Node.Name == "keepalive"
+				}
+				return false
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }

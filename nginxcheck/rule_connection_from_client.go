@@ -18,7 +18,8 @@ client lists. The handshake works, but a client can send "Upgrade: h2c" with
 cleartext HTTP/2, tunnelling requests past nginx's access rules (h2c smuggling,
 CWE-444).`,
 		Fix: `Derive Connection from a map on $http_upgrade ("map $http_upgrade $connection_upgrade
-{ default upgrade; '' close; }") and send "proxy_set_header Connection $connection_upgrade;".`,
+{ default upgrade; '' close; }", from nginx 1.29.7 '' '') and send "proxy_set_header
+Connection $connection_upgrade;".`,
 	},
 	onLocation: func(p *pass, ws *wsLocation) {
 		for _, h := range ws.headers.get("connection") {

@@ -21,7 +21,8 @@ websocket" and fails the same way: gorilla 400, coder/websocket 426 "Connection 
 \"websocket\" does not contain Upgrade" (observed). An empty value (which nginx drops)
 fails too. A value from a map is judged by broken-upgrade-map.`,
 		Fix: `Add "proxy_set_header Connection $connection_upgrade;" with a map on $http_upgrade
-(default upgrade; '' close;) in http {}, or "proxy_set_header Connection upgrade;".`,
+(default upgrade; '' close; from nginx 1.29.7 '' '') in http {}, or "proxy_set_header
+Connection upgrade;" in a location that gets only handshakes.`,
 	},
 	onLocation: func(p *pass, ws *wsLocation) {
 		if ws.outer != nil || ws.headers.unknown {

@@ -13,14 +13,13 @@ var missingUpgradeHeader = &rule{
 "proxy_set_header Upgrade ..." the backend sees a plain GET and refuses the handshake
 with 400 (gorilla: "'websocket' token not found in 'Upgrade' header"; coder/websocket:
 426 "WebSocket protocol violation: Upgrade header ..."). The value is judged as the
-backend reads it, with its variables evaluated for a browser's handshake
-($http_upgrade is "websocket", maps yield what they yield for it): it must hold the
-token "websocket". A constant other than "websocket" fails, and so does "Upgrade $connection_upgrade"
-with "Connection $http_upgrade" (the two swapped: the backend receives "Upgrade:
-upgrade" and "Connection: websocket"); both backends name Connection first there:
-gorilla 400 "'upgrade' token not found in 'Connection' header", coder/websocket 426
-"Connection header \"websocket\" does not contain Upgrade" (observed through nginx
-1.22.1).`,
+backend reads it, with its variables evaluated for a browser's handshake ($http_upgrade
+is "websocket", maps yield what they yield for it): it must hold the token "websocket".
+A constant other than "websocket" fails, and so does "Upgrade $connection_upgrade" with
+"Connection $http_upgrade" (the two swapped: the backend receives "Upgrade: upgrade" and
+"Connection: websocket"); both backends name Connection first there: gorilla 400
+"'upgrade' token not found in 'Connection' header", coder/websocket 426 "Connection
+header \"websocket\" does not contain Upgrade" (observed through nginx 1.22.1).`,
 		Fix: `Send "proxy_set_header Upgrade $http_upgrade;" in the location's own proxy_set_header list.`,
 	},
 	onLocation: func(p *pass, ws *wsLocation) {

@@ -16,7 +16,8 @@ var undefinedVariable = &rule{
 map, nginx refuses to start: nginx -t fails with 'unknown "connection_upgrade"
 variable' and names no file or line. This is checked only for a complete nginx.conf
 whose includes were all read; a fragment's map may live in a file wscheck cannot see.`,
-		Fix: `Define the variable in http {}: "map $http_upgrade $connection_upgrade { default upgrade; '' close; }".`,
+		Fix: `Define the variable in http {}: "map $http_upgrade $connection_upgrade { default upgrade; '' close; }" (from nginx
+1.29.7 '' '', which keeps upstream keep-alive).`,
 	},
 	onTree: func(p *pass) {
 		if !p.complete {

@@ -19,7 +19,7 @@ nothing that the unseen file could make false.`,
 			return // reported as errors instead
 		}
 		for _, n := range p.m.tree.Unresolved {
-			p.report(n, "include %q names no readable file: whatever it could set here is treated as unknown, so findings it could affect are not reported; point wscheck at it with --prefix or --path-map", n.Arg(0))
+			p.report(n, "include %q names no readable file (%s): whatever it could set here is treated as unknown, so findings it could affect are not reported; point wscheck at it with --prefix, --path-map or --host-root", n.Arg(0), n.Include.Reason)
 		}
 	},
 }

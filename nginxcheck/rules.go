@@ -99,8 +99,9 @@ func because(ws *wsLocation) string {
 	return reasonMark + "judged a WebSocket location because " + ws.reason
 }
 
-// runRules applies every rule to a model.
-func runRules(m *model, opts Options, complete bool) []report.Finding {
+// runRules applies every rule to a model; it also returns the locations
+// it judged as WebSocket, for the summary.
+func runRules(m *model, opts Options, complete bool) ([]report.Finding, []*wsLocation) {
 	var out []report.Finding
 	ws := m.websocketLocations()
 	for _, r := range rules {
@@ -117,7 +118,7 @@ func runRules(m *model, opts Options, complete bool) []report.Finding {
 			}
 		}
 	}
-	return out
+	return out, ws
 }
 
 var wantComment = regexp.MustCompile(` *# want(-error)? "[^\n]*`)

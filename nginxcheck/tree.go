@@ -3,7 +3,6 @@ package nginxcheck
 import (
 	"path/filepath"
 
-	"github.com/wscheck/wscheck/nginxcheck/load"
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -13,9 +12,9 @@ import (
 // them. A changed file the tree walk does not reach is analyzed on its own,
 // as a fragment.
 func AnalyzeInTree(tree string, files []string, opts Options) report.Result {
-	a := newAnalysis(load.OS{}, opts)
-	a.within(filepath.Clean(tree))
-	a.analyzeDir(filepath.Clean(tree))
+	fsys := Disk(append([]string{tree}, files...), opts)
+	a := newAnalysis(fsys, opts)
+	a.analyzeDir(fsys, filepath.Clean(tree))
 	loaded := map[string]bool{}
 	for f := range a.files {
 		loaded[key(f.Path)] = true
@@ -25,8 +24,9 @@ func AnalyzeInTree(tree string, files []string, opts Options) report.Result {
 		f = filepath.Clean(f)
 		wanted[key(f)] = true
 		if !loaded[key(f)] {
+			a.maps = nil
 			a.within(filepath.Dir(f))
-			a.addTree(a.loader.Load(f))
+			a.addRoot(f)
 		}
 	}
 	res := a.finish()

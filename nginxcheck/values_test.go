@@ -1,6 +1,9 @@
 package nginxcheck
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestTokens(t *testing.T) {
 	for _, c := range []struct {
@@ -37,5 +40,38 @@ func TestRecommendedMap(t *testing.T) {
 	}
 	if got := recommendedMap(Version{1, 29, 7}, "c"); got != `map $http_upgrade $c { default upgrade; '' ''; }` {
 		t.Errorf("1.29.7: %s", got)
+	}
+}
+
+// Every message that recommends the Connection map follows --nginx-version.
+func TestAdviceFollowsNginxVersion(t *testing.T) {
+	for _, fixture := range []string{
+		"testdata/rules/missing-connection-header/bad.conf",
+		"testdata/rules/broken-upgrade-map/bad.conf",
+		"testdata/rules/connection-from-client/bad.conf",
+		"testdata/rules/connection-upgrade-on-plain-requests/bad.conf",
+	} {
+		for _, c := range []struct {
+			v    Version
+			want string
+		}{{Version{}, "'' close; }"}, {Version{1, 29, 7}, "'' ''; }"}} {
+			res := Analyze([]string{fixture}, Options{NginxVersion: c.v})
+			if len(res.Findings) == 0 {
+				t.Fatalf("%s: no findings", fixture)
+			}
+			advised := 0
+			for _, f := range res.Findings {
+				if !strings.Contains(f.Message, "map $http_upgrade") {
+					continue
+				}
+				advised++
+				if !strings.Contains(f.Message, c.want) {
+					t.Errorf("%s with nginx %v: %s: %q lacks %q", fixture, c.v, f.Rule, f.Message, c.want)
+				}
+			}
+			if advised == 0 {
+				t.Errorf("%s: no finding recommends the map", fixture)
+			}
+		}
 	}
 }

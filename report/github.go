@@ -36,7 +36,7 @@ func githubLevel(s Severity) string {
 func githubCommand(w io.Writer, cmd, file string, line, col int, title, msg string) error {
 	var props []string
 	if file != "" {
-		props = append(props, "file="+githubProperty(file))
+		props = append(props, "file="+githubProperty(EscapeControl(file)))
 	}
 	if line > 0 {
 		props = append(props, fmt.Sprintf("line=%d", line))
@@ -45,7 +45,7 @@ func githubCommand(w io.Writer, cmd, file string, line, col int, title, msg stri
 		}
 	}
 	props = append(props, "title="+githubProperty(title))
-	_, err := fmt.Fprintf(w, "::%s %s::%s\n", cmd, strings.Join(props, ","), githubData(msg))
+	_, err := fmt.Fprintf(w, "::%s %s::%s\n", cmd, strings.Join(props, ","), githubData(EscapeControl(msg)))
 	return err
 }
 

@@ -14,6 +14,7 @@ func WriteJSON(w io.Writer, r Result) error {
 	if r.Errors == nil {
 		r.Errors = []FileError{}
 	}
+	r.Summary.fillLists()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)

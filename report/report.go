@@ -103,12 +103,16 @@ func Position(file string, line, col int) string {
 type Result struct {
 	Findings []Finding   `json:"findings"`
 	Errors   []FileError `json:"errors"`
+	// Summary says what was judged, so that a clean run is told apart
+	// from one that looked at nothing.
+	Summary Summary `json:"summary"`
 }
 
-// Merge appends other's findings and errors.
+// Merge appends other's findings, errors and summary.
 func (r *Result) Merge(other Result) {
 	r.Findings = append(r.Findings, other.Findings...)
 	r.Errors = append(r.Errors, other.Errors...)
+	r.Summary.Merge(other.Summary)
 }
 
 // Normalize sorts by position and rule, drops exact duplicates (a file
@@ -131,6 +135,7 @@ func (r *Result) Normalize(base string) {
 			cmp.Compare(a.Column, b.Column), cmp.Compare(a.Message, b.Message))
 	})
 	r.Errors = slices.Compact(r.Errors)
+	r.Summary.normalize(base)
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}

@@ -29,7 +29,7 @@ const (
 // the place of a finding's severity: "broken.conf:7:1: error[input]: ...".
 const InputErrorLabel = "error[input]"
 
-// WriteText prints each finding as `file:line:col: severity: message
+// WriteText prints each finding (config-derived text escaped, see Escape) as `file:line:col: severity: message
 // (rule)`, the form editors and terminals make clickable, with its reason
 // on an indented line below. Input errors, `file:line:col: error[input]:
 // message`, go to opts.Errors, before the findings.
@@ -45,17 +45,17 @@ func WriteText(w io.Writer, r Result, opts TextOptions) error {
 		errOut = w
 	}
 	for _, e := range r.Errors {
-		if _, err := fmt.Fprintf(errOut, "%s: %s: %s\n", paint(sgrBold, Position(e.File, e.Line, e.Column)), paint(sgrRed, InputErrorLabel), e.Message); err != nil {
+		if _, err := fmt.Fprintf(errOut, "%s: %s: %s\n", paint(sgrBold, Position(Escape(e.File), e.Line, e.Column)), paint(sgrRed, InputErrorLabel), Escape(e.Message)); err != nil {
 			return err
 		}
 	}
 	for _, f := range r.Findings {
-		if _, err := fmt.Fprintf(w, "%s: %s: %s %s\n", paint(sgrBold, Position(f.File, f.Line, f.Column)),
-			paint(severityColor(f.Severity), f.Severity.String()), f.Message, paint(sgrDim, "("+f.Rule+")")); err != nil {
+		if _, err := fmt.Fprintf(w, "%s: %s: %s %s\n", paint(sgrBold, Position(Escape(f.File), f.Line, f.Column)),
+			paint(severityColor(f.Severity), f.Severity.String()), Escape(f.Message), paint(sgrDim, "("+f.Rule+")")); err != nil {
 			return err
 		}
 		if f.Reason != "" {
-			if _, err := fmt.Fprintf(w, "    %s\n", paint(sgrDim, f.Reason)); err != nil {
+			if _, err := fmt.Fprintf(w, "    %s\n", paint(sgrDim, Escape(f.Reason))); err != nil {
 				return err
 			}
 		}

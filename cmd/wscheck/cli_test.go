@@ -326,3 +326,25 @@ func TestRulesHalves(t *testing.T) {
 		}
 	}
 }
+
+func TestExplainSuggestsRule(t *testing.T) {
+	for typo, want := range map[string]string{
+		"missing-upgrade":         "missing-upgrade-header",
+		"missing-upgrade-headr":   "missing-upgrade-header",
+		"hand-built-keys":         "hand-built-key",
+		"totally-unrelated-thing": "",
+	} {
+		_, stderr, code := wsRun(t, t.TempDir(), "explain", typo)
+		if code != 2 {
+			t.Errorf("explain %s: exit %d, want 2", typo, code)
+		}
+		hint := "(did you mean " + want + "?)"
+		if want == "" {
+			if strings.Contains(stderr, "did you mean") || !strings.Contains(stderr, "known rules: ") {
+				t.Errorf("explain %s: %q, want the list of rules and no guess", typo, stderr)
+			}
+		} else if !strings.Contains(stderr, hint) {
+			t.Errorf("explain %s: %q, want %q", typo, stderr, hint)
+		}
+	}
+}

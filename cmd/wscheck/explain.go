@@ -59,7 +59,7 @@ func viewOptions(fs *pflag.FlagSet, out *outputFlags, nf *nginxFlags, e *env, cm
 	if err != nil {
 		return vo, 0, sel, usageError(e, cmd, err), false
 	}
-	opts, err := nf.options()
+	opts, err := nf.options(e.cwd)
 	if err != nil {
 		return vo, 0, sel, usageError(e, cmd, err), false
 	}

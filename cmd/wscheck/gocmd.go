@@ -138,6 +138,7 @@ func analyzeGo(dir string, patterns []string, load goLoad, mustMatch bool) repor
 	if len(roots) == 0 {
 		return res
 	}
+	res.Summary.GoPackages = len(roots)
 	graph, err := checker.Analyze(analyzers.Suite, roots, nil)
 	if err != nil {
 		res.Errors = append(res.Errors, report.FileError{File: dir, Message: "running the Go analyzers: " + err.Error()})

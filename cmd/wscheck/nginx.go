@@ -3,11 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/wscheck/wscheck/nginxcheck"
+	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -22,6 +25,9 @@ type nginxFlags struct {
 	include, exclude []string
 	// tree: judge the PATH files inside the config tree under this directory.
 	tree string
+	// hostRoot: where absolute paths no mapping covers are read.
+	hostRoot                  string
+	maxFileSize, maxTotalSize int64
 	// locations: list every proxying location instead of the findings.
 	locations bool
 }
@@ -32,10 +38,31 @@ func (n *nginxFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&n.pathMap, "path-map", nil, "FROM=TO: read absolute include paths under FROM from TO instead (repeatable), e.g. /etc/nginx=deploy/nginx")
 	fs.BoolVar(&n.strictIncludes, "strict-includes", false, "treat includes that name no readable file as errors (exit 2)")
 	fs.StringVar(&n.tree, "tree", "", "judge the PATH files in the context of the config tree under DIR and report only what lies in them (for pre-commit)")
+	fs.StringVar(&n.hostRoot, "host-root", "", "read absolute include paths that no path map covers below DIR (/ reads this machine); by default nothing outside the analyzed paths is read")
+	fs.Int64Var(&n.maxFileSize, "max-file-size", repo.DefaultLimits.MaxFileSize, "largest file read, in bytes")
+	fs.Int64Var(&n.maxTotalSize, "max-total-size", repo.DefaultLimits.MaxTotal, "most bytes read in one run")
 }
 
-func (n *nginxFlags) options() (nginxcheck.Options, error) {
-	opts := nginxcheck.Options{Prefix: n.prefix, StrictIncludes: n.strictIncludes, Include: n.include, Exclude: n.exclude}
+// options checks the flags; relative paths are taken from cwd, and a
+// path map or host root that names nothing is an error, not a silent miss.
+func (n *nginxFlags) options(cwd string) (nginxcheck.Options, error) {
+	opts := nginxcheck.Options{Prefix: n.prefix, StrictIncludes: n.strictIncludes, Include: n.include, Exclude: n.exclude,
+		Limits: repo.Limits{MaxFileSize: n.maxFileSize, MaxTotal: n.maxTotalSize}}
+	if n.maxFileSize <= 0 || n.maxTotalSize <= 0 {
+		return opts, errors.New("--max-file-size and --max-total-size want a positive number of bytes")
+	}
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return filepath.Clean(p)
+		}
+		return filepath.Join(cwd, p)
+	}
+	if n.hostRoot != "" {
+		opts.HostRoot = abs(n.hostRoot)
+		if st, err := os.Stat(opts.HostRoot); err != nil || !st.IsDir() {
+			return opts, fmt.Errorf("--host-root %s: not a directory", n.hostRoot)
+		}
+	}
 	if n.version != "" {
 		v, err := nginxcheck.ParseVersion(n.version)
 		if err != nil {
@@ -48,7 +75,13 @@ func (n *nginxFlags) options() (nginxcheck.Options, error) {
 		if !ok || from == "" || to == "" {
 			return opts, errors.New("--path-map: want FROM=TO, got " + m)
 		}
-		opts.PathMap = append(opts.PathMap, nginxcheck.PathMapping{From: from, To: to})
+		if !strings.HasPrefix(from, "/") {
+			return opts, fmt.Errorf("--path-map %s: FROM must be an absolute path (the path inside the image or host)", m)
+		}
+		if _, err := os.Stat(abs(to)); err != nil {
+			return opts, fmt.Errorf("--path-map %s: %s: %s", m, to, repo.Reason(err))
+		}
+		opts.PathMap = append(opts.PathMap, nginxcheck.PathMapping{From: from, To: abs(to)})
 	}
 	return opts, nil
 }
@@ -76,7 +109,7 @@ func runNginx(args []string, e *env) int {
 	if err != nil {
 		return usageError(e, "nginx", err)
 	}
-	opts, err := nf.options()
+	opts, err := nf.options(e.cwd)
 	if err != nil {
 		return usageError(e, "nginx", err)
 	}

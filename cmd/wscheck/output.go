@@ -25,6 +25,7 @@ type outputFlags struct {
 
 	configFile string // --config
 	noConfig   bool   // --no-config
+	verbose    bool   // --verbose: list path maps and files not analyzed
 
 	// From .wscheck.yaml only (see applyConfig).
 	severity   map[string]report.Severity
@@ -39,6 +40,7 @@ func (o *outputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.color, "color", "auto", "colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never")
 	fs.StringVar(&o.configFile, "config", "", "read this repository configuration instead of the nearest "+config.FileName)
 	fs.BoolVar(&o.noConfig, "no-config", false, "read no "+config.FileName)
+	fs.BoolVar(&o.verbose, "verbose", false, "also list every path map used and every proxy file not analyzed (text format, on stderr)")
 }
 
 // check validates the flags before any work is done, so bad usage exits
@@ -86,6 +88,10 @@ func (o *outputFlags) emit(e *env, res report.Result, failOn report.Severity, se
 	if err != nil {
 		fmt.Fprintf(e.stderr, "wscheck: writing report: %v\n", err)
 		return report.ExitBroken
+	}
+	if o.format == "text" {
+		// Silence must mean "judged and clean": say what was judged.
+		report.WriteSummary(e.stderr, res, o.verbose)
 	}
 	return res.ExitCode(failOn)
 }

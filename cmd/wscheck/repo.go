@@ -27,7 +27,7 @@ func runRepo(args []string, e *env) int {
 	if err != nil {
 		return usageError(e, "", err)
 	}
-	opts, err := nf.options()
+	opts, err := nf.options(e.cwd)
 	if err != nil {
 		return usageError(e, "", err)
 	}

@@ -59,8 +59,30 @@ func runExplain(args []string, e *env) int {
 		return runExplainLocation(fs, &out, &nf, e, fs.Arg(0))
 	}
 	if !ok {
+		if near := nearestRule(fs.Arg(0)); near != "" {
+			return usageError(e, "explain", fmt.Errorf("unknown rule %q (did you mean %s?)", fs.Arg(0), near))
+		}
 		return usageError(e, "explain", fmt.Errorf("unknown rule %q; known rules: %s", fs.Arg(0), strings.Join(allRules().Names(), ", ")))
 	}
 	fmt.Fprint(e.stdout, r.Explain())
 	return 0
+}
+
+// nearestRule is the rule a misspelt name most likely means: the only one
+// it is a prefix of, or the closest within a few edits; "" when unclear.
+func nearestRule(name string) string {
+	var prefixed []string
+	best, bestDist := "", 4
+	for _, r := range allRules().Names() {
+		if strings.HasPrefix(r, name) {
+			prefixed = append(prefixed, r)
+		}
+		if d := editDistance(name, r); d < bestDist {
+			best, bestDist = r, d
+		}
+	}
+	if len(prefixed) == 1 && len(name) >= 4 {
+		return prefixed[0]
+	}
+	return best
 }

@@ -23,6 +23,7 @@ const backendIdle = 20 * time.Second
 type received struct {
 	Proto, Host, Origin, Upgrade, Connection string
 	Header                                   http.Header
+	Remote                                   string // the upstream connection's address: nginx's side
 	Err                                      string // the library's reason for refusing; "" if it upgraded
 }
 
@@ -55,7 +56,7 @@ func (b *backend) record(r *http.Request) int {
 	b.log = append(b.log, received{
 		Proto: r.Proto, Host: r.Host, Origin: r.Header.Get("Origin"),
 		Upgrade: r.Header.Get("Upgrade"), Connection: strings.Join(r.Header.Values("Connection"), ", "),
-		Header: r.Header.Clone(),
+		Header: r.Header.Clone(), Remote: r.RemoteAddr,
 	})
 	return len(b.log) - 1
 }

@@ -33,6 +33,7 @@ var proofs = map[string]func(t *testing.T, p *prover){
 	"forwarded-host-port":                  proveForwardedHostPort,
 	"connection-upgrade-on-plain-requests": provePlainRequestsAskUpgrade,
 	"upgrade-not-restricted":               proveUpgradeRestricted,
+	"close-map-disables-keepalive":         proveKeepaliveLost,
 }
 
 // sourceOnly are the rules this host's nginx cannot exercise, and why: the
@@ -600,5 +601,44 @@ func proveUpgradeRestricted(t *testing.T, p *prover) {
 	check(p.bad, true)
 	check(p.good, false)
 	p.requireWorks(t, p.bad, nil, "")
+	p.requireWorks(t, p.good, nil, "")
+}
+
+// proveKeepaliveLost: with upstream keep-alive on (the default from nginx
+// 1.29.7, written out in the fixtures for older nginx), plain requests
+// through a map that yields "close" each reach the backend on a new
+// connection; through a map that yields "" they share one.
+func proveKeepaliveLost(t *testing.T, p *prover) {
+	const requests = 3
+	check := func(fx *fixture, wantShared bool) {
+		ds, ce := p.deployAll(t, fx, nil, "")
+		if ce != nil {
+			p.note(fx, "-", "nginx -t: "+ce.output)
+			t.Fatalf("%s: %v", fx, ce)
+		}
+		targets, _ := fx.targets()
+		for _, d := range ds {
+			for _, tg := range targets {
+				before := len(d.backend.requests())
+				for range requests {
+					if _, err := plainGet(d.port(tg), tg.path); err != nil {
+						t.Fatalf("%s, %s: plain GET: %v", fx, d.backend.name, err)
+					}
+				}
+				rs := d.backend.requests()[before:]
+				conns := map[string]bool{}
+				for _, r := range rs {
+					conns[r.Remote] = true
+				}
+				what := fmt.Sprintf("%d plain GETs reached the backend on %d upstream connection(s), Connection %q", len(rs), len(conns), rs[len(rs)-1].Connection)
+				p.obs.add(observation{rule: p.rule.Name, fixture: fx.name, backend: d.backend.name, client: "plain GET x3 " + tg.path, result: what})
+				if len(rs) != requests || (len(conns) == 1) != wantShared || (!wantShared && len(conns) != requests) {
+					t.Errorf("%s, %s, %s: %s; want them on one shared connection = %v", fx, d.backend.name, tg, what, wantShared)
+				}
+			}
+		}
+	}
+	check(p.bad, false)
+	check(p.good, true)
 	p.requireWorks(t, p.good, nil, "")
 }

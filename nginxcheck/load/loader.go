@@ -2,29 +2,26 @@ package load
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/wscheck/wscheck/repo"
 )
 
-// Source is where config files come from: the file system, or the
-// sections of an `nginx -T` dump.
+// Source is where config files come from: the repository through the
+// file-access layer (repo.Disk), or the sections of an `nginx -T` dump.
 type Source interface {
 	ReadFile(name string) ([]byte, error)
 	Glob(pattern string) ([]string, error)
 }
-
-// OS reads the real file system.
-type OS struct{}
-
-func (OS) ReadFile(name string) ([]byte, error)  { return os.ReadFile(name) }
-func (OS) Glob(pattern string) ([]string, error) { return filepath.Glob(pattern) }
 
 // Dump is the "# configuration file X:" sections of `nginx -T` output.
 type Dump struct {
@@ -53,11 +50,20 @@ func (d *Dump) Glob(pattern string) ([]string, error) {
 
 const dumpMarker = "# configuration file "
 
-// ParseDump splits `nginx -T` output into its files.
-func ParseDump(r io.Reader) (*Dump, error) {
+// DumpError is a dump that cannot be split, at its line.
+type DumpError struct {
+	Line int
+	Msg  string
+}
+
+func (e *DumpError) Error() string { return fmt.Sprintf("-:%d: %s", e.Line, e.Msg) }
+
+// ParseDump splits `nginx -T` output into its files, within the limits:
+// lines of any length, but no section over MaxFileSize and no dump over
+// MaxTotal, so an endless or hostile stream cannot exhaust memory.
+func ParseDump(r io.Reader, lim repo.Limits) (*Dump, error) {
 	d := &Dump{Files: map[string][]byte{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	br := bufio.NewReaderSize(io.LimitReader(r, lim.MaxTotal+1), 64*1024)
 	var cur string
 	var buf []byte
 	flush := func() {
@@ -68,25 +74,38 @@ func ParseDump(r io.Reader) (*Dump, error) {
 			d.Files[cur] = buf
 		}
 	}
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, dumpMarker) && strings.HasSuffix(line, ":") {
-			flush()
-			cur = path.Clean(strings.TrimSuffix(strings.TrimPrefix(line, dumpMarker), ":"))
-			buf = nil
-			continue
+	var total int64
+	for lineNo := 1; ; lineNo++ {
+		line, err := br.ReadBytes('\n')
+		total += int64(len(line))
+		if total > lim.MaxTotal {
+			return nil, &DumpError{lineNo, fmt.Sprintf("the dump is larger than %d bytes (--max-total-size)", lim.MaxTotal)}
 		}
-		if cur != "" {
-			buf = append(buf, line...)
-			buf = append(buf, '\n')
+		if len(line) > 0 {
+			text := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), "\r")
+			switch {
+			case strings.HasPrefix(text, dumpMarker) && strings.HasSuffix(text, ":"):
+				flush()
+				cur = path.Clean(strings.TrimSuffix(strings.TrimPrefix(text, dumpMarker), ":"))
+				buf = nil
+			case cur != "":
+				if int64(len(buf)+len(line)) > lim.MaxFileSize {
+					return nil, &DumpError{lineNo, fmt.Sprintf("section %s is larger than %d bytes (--max-file-size)", cur, lim.MaxFileSize)}
+				}
+				buf = append(buf, text...)
+				buf = append(buf, '\n')
+			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &DumpError{lineNo, "reading the dump: " + err.Error()}
+		}
 	}
 	flush()
 	if len(d.Order) == 0 {
-		return nil, errors.New(`no "# configuration file PATH:" sections: feed the output of nginx -T`)
+		return nil, &DumpError{1, `no "# configuration file PATH:" sections: feed the output of nginx -T`}
 	}
 	return d, nil
 }
@@ -96,9 +115,14 @@ type Error struct {
 	File      string
 	Line, Col int
 	Msg       string
+	cause     error // the read error, when the file could not be read
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }
+
+// Unwrap gives the read error, so callers can tell a missing file
+// (repo.Missing) from a broken one.
+func (e *Error) Unwrap() error { return e.cause }
 
 // Options steer include resolution.
 type Options struct {
@@ -110,8 +134,18 @@ type Options struct {
 	FallbackRoot string
 }
 
-// PathMapping reads host paths under From from To.
-type PathMapping struct{ From, To string }
+// PathMapping reads image (or host) paths under From from To, for trees
+// whose root lies below Scope ("" = every tree). Given mappings (the
+// user's) win over inferred ones.
+type PathMapping struct {
+	From, To, Scope string
+	Origin          string // file:line that implies it, for the summary
+	Given           bool
+}
+
+// HostRootOrigin marks the mapping of / onto --host-root: the fallback
+// for absolute paths, never an image.
+const HostRootOrigin = "--host-root"
 
 // Loader parses each file once and resolves includes per tree.
 type Loader struct {
@@ -120,10 +154,14 @@ type Loader struct {
 	files map[string]*parsed
 }
 
+// parsed is one file read once. The first tree that needs it gets its
+// nodes; later trees get clones, because includes are resolved per tree.
+// The scanner's statements are dropped once converted: a large config is
+// held once, not twice.
 type parsed struct {
-	stmts    []*statement
-	comments map[int]Comment
-	err      error
+	file  *File
+	taken bool
+	err   error
 }
 
 // NewLoader returns a loader over src.
@@ -139,6 +177,8 @@ type Tree struct {
 	Errors  []*Error
 	// Unresolved are the include directives that named no readable file.
 	Unresolved []*Node
+	// Mapped are the path maps this tree was read through.
+	Mapped []PathMapping
 }
 
 // Parse reads and parses one file: the source is read and parsed once per
@@ -153,15 +193,33 @@ func (l *Loader) Parse(name string) (*File, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	f := &File{Path: name, Comments: p.comments}
-	f.Nodes = convert(p.stmts, f)
+	if !p.taken {
+		p.taken = true
+		return p.file, nil
+	}
+	f := &File{Path: name, Comments: p.file.Comments}
+	f.Nodes = clone(p.file.Nodes, f)
 	return f, nil
+}
+
+// clone copies nodes without what a tree resolved in them (Include).
+func clone(nodes []*Node, f *File) []*Node {
+	out := make([]*Node, len(nodes))
+	for i, n := range nodes {
+		c := *n
+		c.File, c.Include, c.Children = f, nil, clone(n.Children, f)
+		out[i] = &c
+	}
+	return out
 }
 
 func (l *Loader) parse(name string) *parsed {
 	src, err := l.src.ReadFile(name)
+	if err == nil {
+		err = repo.CheckText(name, src) // a dump section is read from memory
+	}
 	if err != nil {
-		return &parsed{err: &Error{File: name, Msg: ReadError(err)}}
+		return &parsed{err: &Error{File: name, Msg: repo.Reason(err), cause: err}}
 	}
 	stmts, sc, err := scan(src)
 	if err == nil {
@@ -182,17 +240,9 @@ func (l *Loader) parse(name string) *parsed {
 		}
 		return &parsed{err: &Error{File: name, Line: se.Line, Col: se.Col, Msg: msg}}
 	}
-	return &parsed{stmts: stmts, comments: sc.comments}
-}
-
-// ReadError words a file-system error without repeating the path the
-// report already names.
-func ReadError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
+	f := &File{Path: name, Comments: sc.comments}
+	f.Nodes = convert(stmts, f)
+	return &parsed{file: f}
 }
 
 func convert(stmts []*statement, f *File) []*Node {
@@ -218,14 +268,60 @@ func (l *Loader) Load(root string) *Tree {
 	}
 	t.Root = f
 	t.Context = ContextOf(f.Nodes)
-	prefix := l.opts.Prefix
-	if prefix == "" {
-		prefix = filepath.Dir(root)
-	}
-	r := &resolver{l: l, t: t, prefix: prefix, seen: map[string]bool{root: true}, files: map[string]*File{root: f}}
+	r := l.resolverFor(root, t, f)
 	t.Files = append(t.Files, f)
 	r.nodes(f.Nodes, []string{root})
 	return t
+}
+
+func (l *Loader) resolverFor(root string, t *Tree, f *File) *resolver {
+	r := &resolver{l: l, t: t, seen: map[string]bool{root: true}, files: map[string]*File{}}
+	if f != nil {
+		r.files[root] = f
+	}
+	r.maps = l.mapsFor(root)
+	r.prefix = l.opts.Prefix
+	if r.prefix == "" {
+		// A root that an image path maps onto has that path's directory
+		// as its prefix: `include conf.d/x;` in /etc/nginx/nginx.conf
+		// means /etc/nginx/conf.d/x, wherever the repository keeps it.
+		if img, m, ok := r.imagePath(root); ok {
+			r.prefix, r.image = path.Dir(img), true
+			r.used(m)
+		} else {
+			r.prefix = filepath.Dir(root)
+		}
+	}
+	return r
+}
+
+// includeLine finds include directives line by line, for a file the
+// tokenizer gave up on.
+var includeLine = regexp.MustCompile(`(?m)^[ \t]*include[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s;'"]+)[ \t]*;`)
+
+// Salvage names the files that a root which does not parse includes, so
+// they can still be analyzed as the fragments they are.
+func (l *Loader) Salvage(root string) []string {
+	src, err := l.src.ReadFile(root)
+	if err != nil {
+		return nil
+	}
+	r := l.resolverFor(root, &Tree{}, nil)
+	file := &File{Path: root}
+	var out []string
+	for _, m := range includeLine.FindAllSubmatchIndex(src, -1) {
+		arg := string(src[m[2]:m[3]])
+		if arg[0] == '"' || arg[0] == '\'' {
+			arg = unescape(arg[1 : len(arg)-1])
+		}
+		n := &Node{Name: "include", Args: []string{arg}, File: file, Line: 1 + bytes.Count(src[:m[0]], []byte{'\n'})}
+		for _, f := range r.resolve(n).Files {
+			if !strings.HasPrefix(f.Path, "(stock ") && !slices.Contains(out, f.Path) {
+				out = append(out, f.Path)
+			}
+		}
+	}
+	return out
 }
 
 func asError(err error, file string) *Error {
@@ -240,6 +336,8 @@ type resolver struct {
 	l      *Loader
 	t      *Tree
 	prefix string
+	image  bool // prefix is an image path, resolved through maps
+	maps   []PathMapping
 	seen   map[string]bool
 	files  map[string]*File // this tree's nodes per file
 }
@@ -257,7 +355,7 @@ func (r *resolver) nodes(nodes []*Node, stack []string) {
 // same tree (a shared snippet) keeps its first resolution.
 func (r *resolver) include(n *Node, stack []string) {
 	if len(n.Args) != 1 {
-		r.t.Errors = append(r.t.Errors, &Error{n.File.Path, n.Line, n.Col, `invalid number of arguments in "include" directive`})
+		r.t.Errors = append(r.t.Errors, &Error{File: n.File.Path, Line: n.Line, Col: n.Col, Msg: `invalid number of arguments in "include" directive`})
 		return
 	}
 	if n.Include == nil {
@@ -269,7 +367,7 @@ func (r *resolver) include(n *Node, stack []string) {
 		i := slices.Index(stack, f.Path)
 		if i >= 0 {
 			chain := append(slices.Clone(stack[i:]), f.Path)
-			r.t.Errors = append(r.t.Errors, &Error{n.File.Path, n.Line, n.Col, "include cycle: " + strings.Join(chain, " -> ")})
+			r.t.Errors = append(r.t.Errors, &Error{File: n.File.Path, Line: n.Line, Col: n.Col, Msg: "include cycle: " + strings.Join(chain, " -> ")})
 		}
 		return i >= 0
 	})
@@ -280,26 +378,40 @@ func (r *resolver) include(n *Node, stack []string) {
 		}
 		r.nodes(f.Nodes, append(stack, f.Path))
 	}
-	if n.Include.Unknown {
+	if n.Include.Unknown && !n.Include.Broken {
 		r.t.Unresolved = append(r.t.Unresolved, n)
 	}
 }
 
 func (r *resolver) resolve(n *Node) *Include {
 	arg := n.Args[0]
-	name := r.mapPath(arg)
-	if !filepath.IsAbs(name) && !strings.HasPrefix(name, "/") {
-		name = r.relative(name)
+	var img, name string // the path in the image, and where it is read
+	switch {
+	case strings.HasPrefix(arg, "/"):
+		img = arg
+	case r.image:
+		img = path.Join(r.prefix, arg)
+	default:
+		name = r.relative(arg)
+	}
+	if img != "" {
+		name = r.mapPath(img)
 	}
 	inc := &Include{}
 	if strings.ContainsAny(name, "*?[") {
 		matches, err := r.l.src.Glob(name)
-		if err != nil {
-			r.t.Errors = append(r.t.Errors, &Error{n.File.Path, n.Line, n.Col, fmt.Sprintf("include %q: %v", arg, err)})
+		files := r.fileMaps(img)
+		if err != nil && (!repo.Missing(err) || len(files) == 0) {
+			r.unreadable(inc, n, err)
 			return inc
 		}
+		// Files copied one by one into an image directory the repository
+		// does not mirror: the rest of it is the base image's, whose stock
+		// files (the official image's conf.d/default.conf) set no proxy
+		// settings, so the known files are the whole include.
+		matches = append(matches, files...)
 		slices.Sort(matches)
-		for _, m := range matches {
+		for _, m := range slices.Compact(matches) {
 			if strings.HasPrefix(filepath.Base(m), ".") {
 				continue // glob(3), unlike filepath.Glob, skips dotfiles
 			}
@@ -307,16 +419,38 @@ func (r *resolver) resolve(n *Node) *Include {
 		}
 		return inc
 	}
-	if _, err := r.l.src.ReadFile(name); err != nil {
-		if stock, ok := stockFile(arg); ok {
-			inc.Files = []*File{stock}
-			return inc
-		}
-		inc.Unknown = true
-		return inc
-	}
 	r.add(inc, n, name)
 	return inc
+}
+
+// fileMaps are the targets of the mappings whose image path an include
+// pattern matches (Dockerfile COPY or a compose mount of one file).
+func (r *resolver) fileMaps(pattern string) []string {
+	if pattern == "" {
+		return nil
+	}
+	var out []string
+	for _, m := range r.maps {
+		if ok, _ := path.Match(pattern, m.From); ok && !strings.ContainsAny(m.From, "*?[") {
+			r.used(m)
+			out = append(out, m.To)
+		}
+	}
+	return out
+}
+
+// unreadable settles an include whose file could not be read. A file the
+// repository does not hold (missing, or outside the analyzed paths) is
+// unknown: configs name the deployment host's files. Any other failure (a
+// pipe, a device, a directory, no permission) is broken input.
+func (r *resolver) unreadable(inc *Include, n *Node, err error) {
+	inc.Unknown = true
+	inc.Reason = repo.Reason(err)
+	if !repo.Missing(err) {
+		inc.Broken = true
+		r.t.Errors = append(r.t.Errors, &Error{File: n.File.Path, Line: n.Line, Col: n.Col,
+			Msg: fmt.Sprintf("include %q: %s", n.Arg(0), inc.Reason), cause: err})
+	}
 }
 
 // relative joins a relative include path with the prefix, or with the
@@ -343,10 +477,18 @@ func (r *resolver) relative(name string) string {
 	}
 }
 
+// exists asks without reading where the source can (the disk); a dump
+// is in memory anyway.
 func (r *resolver) exists(name string) bool {
 	if strings.ContainsAny(name, "*?[") {
 		m, _ := r.l.src.Glob(name)
 		return len(m) > 0
+	}
+	if st, ok := r.l.src.(interface {
+		Stat(string) (fs.FileInfo, error)
+	}); ok {
+		_, err := st.Stat(name)
+		return err == nil
 	}
 	_, err := r.l.src.ReadFile(name)
 	return err == nil
@@ -359,21 +501,98 @@ func (r *resolver) add(inc *Include, n *Node, name string) {
 	}
 	f, err := r.l.Parse(name)
 	if err != nil {
+		var le *Error
+		if errors.As(err, &le) && le.cause != nil {
+			if stock, ok := stockFile(n.Arg(0)); ok && repo.Missing(le.cause) {
+				inc.Files = append(inc.Files, stock)
+				return
+			}
+			r.unreadable(inc, n, le.cause)
+			return
+		}
 		r.t.Errors = append(r.t.Errors, asError(err, name))
 		// What the broken file sets at this level is unknown.
-		inc.Unknown = true
+		inc.Unknown, inc.Broken = true, true
 		return
 	}
 	r.files[name] = f
 	inc.Files = append(inc.Files, f)
 }
 
+// mapPath reads an image path from the repository through the first
+// mapping that covers it; an unmapped path is left as it is, and the
+// file-access layer refuses it unless it lies in the analyzed paths.
 func (r *resolver) mapPath(p string) string {
-	for _, m := range r.l.opts.PathMap {
+	for _, m := range r.maps {
 		from := strings.TrimSuffix(m.From, "/")
-		if p == from || strings.HasPrefix(p, from+"/") {
-			return filepath.Join(m.To, strings.TrimPrefix(p, from))
+		if p == from || from == "" || strings.HasPrefix(p, from+"/") {
+			r.used(m)
+			return filepath.Join(m.To, filepath.FromSlash(strings.TrimPrefix(p, from)))
 		}
 	}
 	return p
+}
+
+func (r *resolver) used(m PathMapping) {
+	if !slices.Contains(r.t.Mapped, m) {
+		r.t.Mapped = append(r.t.Mapped, m)
+	}
+}
+
+// imagePath is the inverse of mapPath for a tree's root: the most
+// specific mapping whose target holds it. The host root is no image.
+func (r *resolver) imagePath(root string) (string, PathMapping, bool) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return "", PathMapping{}, false
+	}
+	var best PathMapping
+	img, bestLen := "", -1
+	for _, m := range r.maps {
+		to, err := filepath.Abs(m.To)
+		inside := abs == to || strings.HasPrefix(abs, to+string(filepath.Separator))
+		if err != nil || m.Origin == HostRootOrigin || !inside || len(to) <= bestLen {
+			continue
+		}
+		img, best, bestLen = path.Join(m.From, filepath.ToSlash(strings.TrimPrefix(abs, to))), m, len(to)
+	}
+	return img, best, bestLen >= 0
+}
+
+// mapsFor orders the mappings that apply to a tree: the user's first,
+// then the most specific image path, then the one nearest the root (two
+// services of one compose file may each mount their own nginx.conf).
+func (l *Loader) mapsFor(root string) []PathMapping {
+	abs, _ := filepath.Abs(root)
+	var out []PathMapping
+	for _, m := range l.opts.PathMap {
+		if m.Scope != "" {
+			scope, _ := filepath.Abs(m.Scope)
+			if abs != scope && !strings.HasPrefix(abs, scope+string(filepath.Separator)) {
+				continue
+			}
+		}
+		out = append(out, m)
+	}
+	near := func(m PathMapping) int {
+		to, _ := filepath.Abs(m.To)
+		n := 0
+		for n < len(to) && n < len(abs) && to[n] == abs[n] {
+			n++
+		}
+		return n
+	}
+	slices.SortStableFunc(out, func(a, b PathMapping) int {
+		switch {
+		case a.Given != b.Given:
+			if a.Given {
+				return -1
+			}
+			return 1
+		case len(a.From) != len(b.From):
+			return len(b.From) - len(a.From)
+		}
+		return near(b) - near(a)
+	})
+	return out
 }

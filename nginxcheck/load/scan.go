@@ -22,6 +22,9 @@ type statement struct {
 	block    bool
 	lua      bool // a *_by_lua_block: body blanked, never parsed as nginx
 	children []*statement
+	// Byte offsets, for cross-checking a large file piece by piece: the
+	// statement spans src[start:end]; a block's "{" is at open, on openLine.
+	start, end, open, openLine int
 }
 
 // SyntaxError is input nginx would reject, located like nginx does.
@@ -54,6 +57,7 @@ type token struct {
 	value     string // unquoted
 	quoted    bool
 	line, col int
+	off       int  // byte offset of the token's start
 	kind      byte // 'w' word, ';', '{', '}', 0 EOF
 }
 
@@ -92,7 +96,7 @@ func (s *scanner) block(depth int, opener *statement) ([]*statement, error) {
 		case '{':
 			return nil, &SyntaxError{tok.line, tok.col, `unexpected "{"`}
 		}
-		st := &statement{name: tok.value, line: tok.line, col: tok.col}
+		st := &statement{name: tok.value, line: tok.line, col: tok.col, start: tok.off}
 		if !tok.quoted && !validName.MatchString(tok.value) && !IsPlaceholder(tok.value) && (opener == nil || !tableBlocks[opener.name]) && !s.tableFile {
 			return nil, &SyntaxError{tok.line, tok.col, fmt.Sprintf("unknown directive %q", tok.value)}
 		}
@@ -121,12 +125,12 @@ func (s *scanner) rest(st *statement, depth int) error {
 		case 0:
 			return &SyntaxError{s.line, s.col, `unexpected end of file, expecting ";" or "}"`}
 		case ';':
-			st.endLine = tok.line
+			st.endLine, st.end = tok.line, s.pos
 			return nil
 		case '}':
 			return &SyntaxError{tok.line, tok.col, `unexpected "}"`}
 		case '{':
-			st.block = true
+			st.block, st.open, st.openLine = true, tok.off, tok.line
 			if err := checkIf(st); err != nil {
 				return err
 			}
@@ -141,7 +145,7 @@ func (s *scanner) rest(st *statement, depth int) error {
 			if err != nil {
 				return err
 			}
-			st.children = kids
+			st.children, st.end = kids, s.pos
 			return nil
 		default:
 			st.raw = append(st.raw, tok.text)
@@ -214,7 +218,7 @@ func (s *scanner) next() (token, error) {
 	switch c {
 	case ';', '{', '}':
 		s.advance()
-		return token{kind: c, line: line, col: col, text: string(c)}, nil
+		return token{kind: c, line: line, col: col, text: string(c), off: s.pos - 1}, nil
 	case '"', '\'':
 		return s.quoted(c, line, col)
 	}
@@ -245,7 +249,7 @@ func (s *scanner) next() (token, error) {
 		s.advance()
 	}
 	text := string(s.src[start:s.pos])
-	return token{kind: 'w', text: text, value: unescape(text), line: line, col: col}, nil
+	return token{kind: 'w', text: text, value: unescape(text), line: line, col: col, off: start}, nil
 }
 
 func (s *scanner) quoted(q byte, line, col int) (token, error) {
@@ -274,7 +278,7 @@ func (s *scanner) quoted(q byte, line, col int) (token, error) {
 			return token{}, &SyntaxError{s.line, s.col, fmt.Sprintf("unexpected %q", string(n))}
 		}
 	}
-	return token{kind: 'w', text: text, value: unescape(text[1 : len(text)-1]), quoted: true, line: line, col: col}, nil
+	return token{kind: 'w', text: text, value: unescape(text[1 : len(text)-1]), quoted: true, line: line, col: col, off: start}, nil
 }
 
 // unescape resolves the escapes nginx resolves; others keep the backslash.
@@ -361,6 +365,7 @@ func (s *scanner) skipLua(st *statement) error {
 				s.blankedLua = true
 				st.endLine = s.line
 				s.advance()
+				st.end = s.pos
 				return nil
 			}
 			s.advance()

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wscheck/wscheck/repo"
 )
 
 // corpusDir is the shared syntax corpus beside the repository.
@@ -46,7 +48,7 @@ func TestSyntaxCorpus(t *testing.T) {
 		name, verdict, _ := strings.Cut(sc.Text(), "\t")
 		n++
 		t.Run(name, func(t *testing.T) {
-			l := NewLoader(OS{}, Options{})
+			l := NewLoader(repo.NewDisk([]string{dir}, false, repo.DefaultLimits), Options{})
 			tree := l.Load(filepath.Join(dir, name))
 			m := nginxVerdict.FindStringSubmatch(verdict)
 			switch {

@@ -33,6 +33,10 @@ type Include struct {
 	// Unknown: the file could not be read, so whatever it could set at this
 	// level is unknown to the rules.
 	Unknown bool
+	Reason  string // why it could not be read: "no such file or directory", ...
+	// Broken: the file is there but unreadable or invalid, which is an
+	// error of its own rather than an unresolved include.
+	Broken bool
 }
 
 // File is one parsed config file.

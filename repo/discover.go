@@ -1,0 +1,236 @@
+package repo
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/wscheck/wscheck/report"
+)
+
+// Kind is what a file in a repository is, as far as wscheck is concerned.
+type Kind int
+
+const (
+	Other       Kind = iota
+	Nginx            // plain nginx config: analyzed
+	NotAnalyzed      // proxy config wscheck does not read (yet): listed in the summary
+	LayoutFile       // a compose file or Dockerfile: read for path maps
+)
+
+// Inventory is what discovery found below one directory.
+type Inventory struct {
+	Nginx       []string // nginx configs, in walk order
+	Layouts     []string // compose files, Dockerfiles, Kubernetes manifests
+	NotAnalyzed []report.Skipped
+	Errors      []report.FileError
+}
+
+// WalkOptions steer a walk: slash-separated globs over absolute paths.
+type WalkOptions struct {
+	Include, Exclude []string
+}
+
+// Discover walks dir and classifies every candidate file. Nothing is
+// skipped silently: a directory it cannot enter and a candidate it cannot
+// read are errors.
+func Discover(fsys FS, dir string, opts WalkOptions) Inventory {
+	var inv Inventory
+	walk(fsys, dir, dir, opts, &inv)
+	return inv
+}
+
+func walk(fsys FS, top, dir string, opts WalkOptions, inv *Inventory) {
+	ents, err := fsys.ReadDir(dir)
+	if err != nil {
+		inv.Errors = append(inv.Errors, report.FileError{File: dir, Message: "cannot read directory: " + Reason(err)})
+		return
+	}
+	for _, d := range ents {
+		name := d.Name()
+		p := filepath.Join(dir, name)
+		abs, _ := filepath.Abs(p)
+		abs = filepath.ToSlash(abs)
+		excluded := slices.ContainsFunc(opts.Exclude, func(g string) bool { return report.MatchPath(g, abs) })
+		if d.IsDir() {
+			if !strings.HasPrefix(name, ".") && name != "node_modules" && name != "vendor" && !excluded {
+				walk(fsys, top, p, opts, inv)
+			}
+			continue
+		}
+		if excluded || strings.HasPrefix(name, ".") ||
+			(len(opts.Include) > 0 && !slices.ContainsFunc(opts.Include, func(g string) bool { return report.MatchPath(g, abs) })) {
+			continue
+		}
+		if !candidate(p) {
+			continue
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// sites-enabled/x -> ../sites-available/x: the target is
+			// walked itself; a link out of the repository is not ours.
+			continue
+		}
+		if !d.Type().IsRegular() {
+			inv.Errors = append(inv.Errors, report.FileError{File: p, Message: "not a regular file (" + kind(d.Type()) + ")"})
+			continue
+		}
+		b, err := fsys.ReadFile(p)
+		if err != nil {
+			if !errors.Is(err, ErrBinary) || nginxName(p) {
+				inv.Errors = append(inv.Errors, report.FileError{File: p, Message: Reason(err)})
+			}
+			continue
+		}
+		switch k, why := Classify(p, b); k {
+		case Nginx:
+			inv.Nginx = append(inv.Nginx, p)
+		case LayoutFile:
+			inv.Layouts = append(inv.Layouts, p)
+		case NotAnalyzed:
+			inv.NotAnalyzed = append(inv.NotAnalyzed, report.Skipped{File: p, Reason: why})
+		}
+	}
+}
+
+var configDirs = map[string]bool{"sites-available": true, "sites-enabled": true, "conf.d": true, "snippets": true}
+
+var notConfigExt = map[string]bool{".md": true, ".txt": true, ".sh": true, ".py": true, ".go": true, ".yml": true, ".yaml": true,
+	".json": true, ".toml": true, ".html": true, ".js": true, ".css": true, ".png": true, ".jpg": true, ".svg": true, ".pem": true,
+	".key": true, ".crt": true, ".csr": true, ".gz": true, ".zip": true, ".bak": true, ".orig": true, ".swp": true, ".example": true, ".sample": true, ".j2": true, ".tmpl": true, ".tpl": true}
+
+// templateExt are the names nginx templates go by in real repositories.
+var templateExt = map[string]bool{".j2": true, ".jinja": true, ".jinja2": true, ".tpl": true, ".gtpl": true, ".tmpl": true, ".template": true, ".erb": true}
+
+// nginxName: a file whose name says nginx config.
+func nginxName(p string) bool {
+	name := filepath.Base(p)
+	ext := filepath.Ext(name)
+	return name == "nginx.conf" || ext == ".conf" || (configDirs[filepath.Base(filepath.Dir(p))] && !notConfigExt[ext])
+}
+
+// candidate is every name worth opening: nginx configs, other proxies'
+// configs, templates, and the files that say where configs land.
+func candidate(p string) bool {
+	name := filepath.Base(p)
+	ext := filepath.Ext(name)
+	lower := strings.ToLower(name)
+	return nginxName(p) || ext == ".cfg" || ext == ".yml" || ext == ".yaml" || ext == ".nginx" || templateExt[ext] ||
+		strings.HasPrefix(lower, "caddyfile") || ext == ".caddy" || isDockerfile(name)
+}
+
+func isDockerfile(name string) bool {
+	return name == "Dockerfile" || name == "Containerfile" || strings.HasPrefix(name, "Dockerfile.") ||
+		strings.HasSuffix(name, ".Dockerfile") || strings.HasPrefix(name, "Containerfile.")
+}
+
+// IsCompose reports a Compose file by its conventional names.
+func IsCompose(name string) bool {
+	name = filepath.Base(name)
+	return (strings.HasPrefix(name, "docker-compose") || strings.HasPrefix(name, "compose")) &&
+		(strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml"))
+}
+
+// nginxLike tells nginx configs from other *.conf files (redis, supervisor,
+// sysctl): only files with an nginx block or a typical nginx directive.
+var nginxLike = regexp.MustCompile(`(?m)^\s*(?:(?:http|server|location|upstream|events|map|stream|types|geo)\b[^;{\n]*\{|(?:proxy_\w+|listen|server_name|root|include|return|rewrite|add_header|fastcgi_pass|try_files)\s[^\n]*;)`)
+
+var (
+	haproxySection = regexp.MustCompile(`(?m)^\s*(?:frontend|backend|listen|defaults)(?:\s|$)`)
+	apacheProxy    = regexp.MustCompile(`(?mi)^\s*(?:ProxyPass(?:Match)?|ProxyPassReverse|RewriteRule\s.*\[[^\]]*\bP\b)[^\n]*`)
+	apacheSection  = regexp.MustCompile(`(?mi)^\s*<(?:VirtualHost|Location|Proxy|IfModule)\b`)
+	caddyProxy     = regexp.MustCompile(`(?m)^\s*reverse_proxy\b`)
+	k8sRoute       = regexp.MustCompile(`(?m)^kind:\s*["']?(Ingress|HTTPRoute|IngressRoute|VirtualService|GRPCRoute)["']?\s*$`)
+	traefikYAML    = regexp.MustCompile(`(?m)^\s*(?:routers|entryPoints|entrypoints):\s*$|traefik\.http\.routers\.`)
+	envoyYAML      = regexp.MustCompile(`(?m)^\s*static_resources:\s*$|envoy\.filters\.network\.http_connection_manager`)
+	yamlNginx      = regexp.MustCompile(`(?m)^\s+(?:server|location\s[^\n{]*|http)\s*\{\s*$|^\s+proxy_(?:pass|set_header|http_version)\s[^\n]*;`)
+	k8sConfigMap   = regexp.MustCompile(`(?m)^kind:\s*["']?ConfigMap`)
+	k8sWorkload    = regexp.MustCompile(`(?m)^kind:\s*["']?(?:Deployment|StatefulSet|DaemonSet|Pod)["']?\s*$`)
+)
+
+// Classify says what a file is from its name and content, and for a file
+// wscheck does not judge, why.
+func Classify(p string, b []byte) (Kind, string) {
+	name := filepath.Base(p)
+	ext := filepath.Ext(name)
+	switch {
+	case isDockerfile(name) || IsCompose(name):
+		return LayoutFile, ""
+	case ext == ".yml" || ext == ".yaml":
+		return classifyYAML(b)
+	case strings.HasPrefix(strings.ToLower(name), "caddyfile") || ext == ".caddy":
+		if caddyProxy.Match(b) {
+			return NotAnalyzed, "Caddy config with reverse_proxy: Caddy is not analyzed yet"
+		}
+		return Other, ""
+	}
+	if haproxySection.Match(b) && !bytes.Contains(b, []byte("{")) && (ext == ".cfg" || strings.Contains(name, "haproxy")) {
+		return NotAnalyzed, "HAProxy config: HAProxy is not analyzed yet"
+	}
+	if apacheSection.Match(b) || apacheProxy.Match(b) {
+		if apacheProxy.Match(b) {
+			return NotAnalyzed, "Apache httpd config with ProxyPass: Apache is not analyzed yet"
+		}
+		return Other, ""
+	}
+	if !nginxLike.Match(b) || !nginxShaped(b) {
+		return Other, ""
+	}
+	if templateExt[ext] {
+		return NotAnalyzed, "nginx template (" + ext + "): templates are not analyzed yet"
+	}
+	if !nginxName(p) && ext != ".nginx" {
+		return Other, ""
+	}
+	return Nginx, ""
+}
+
+func classifyYAML(b []byte) (Kind, string) {
+	switch {
+	case k8sRoute.Match(b):
+		return NotAnalyzed, "Kubernetes " + string(k8sRoute.FindSubmatch(b)[1]) + ": Kubernetes routing is not analyzed yet"
+	case k8sConfigMap.Match(b) && yamlNginx.Match(b):
+		return NotAnalyzed, "nginx config inside a ConfigMap: nginx inside YAML is not analyzed yet"
+	case k8sWorkload.Match(b):
+		return LayoutFile, ""
+	case envoyYAML.Match(b):
+		return NotAnalyzed, "Envoy config: Envoy is not analyzed yet"
+	case traefikYAML.Match(b):
+		return NotAnalyzed, "Traefik config: Traefik is not analyzed yet"
+	case yamlNginx.Match(b):
+		return NotAnalyzed, "nginx config inside YAML: nginx inside YAML is not analyzed yet"
+	}
+	return Other, ""
+}
+
+// nginxShaped tells nginx from other brace formats that share its words
+// (HOCON's `key { ... }` and `key = value`, Caddyfiles, HCL, Lua, JSON):
+// nginx ends every statement line with ';', '{' or '}', and never writes
+// `key = value` or `key: value` at the start of a line.
+func nginxShaped(b []byte) bool {
+	statements, ended, assignments := 0, 0, 0
+	for line := range bytes.Lines(b) {
+		l := bytes.TrimSpace(line)
+		if i := bytes.Index(l, []byte(" #")); i >= 0 {
+			l = bytes.TrimSpace(l[:i])
+		}
+		if len(l) == 0 || l[0] == '#' || bytes.Equal(l, []byte("}")) || bytes.Equal(l, []byte("{")) {
+			continue
+		}
+		statements++
+		switch l[len(l)-1] {
+		case ';', '{', '}':
+			ended++
+		}
+		if hoconAssign.Match(l) {
+			assignments++
+		}
+	}
+	return statements > 0 && ended*2 >= statements && assignments*5 < statements
+}
+
+// hoconAssign is `a.b.c = value`, `key: value` or `key = {`.
+var hoconAssign = regexp.MustCompile(`^[A-Za-z_][\w.-]*\s*(?:=|:\s)`)
