@@ -43,7 +43,6 @@ func (s templateSource) ReadFile(name string) ([]byte, error) {
 	return n.Text, nil
 }
 
-
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join(explainGolden, name)

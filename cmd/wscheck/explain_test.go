@@ -57,8 +57,10 @@ func TestExplainLocation(t *testing.T) {
 		Locations []struct {
 			Location  string
 			WebSocket bool
-			Headers   struct{ Entries []struct{ Name, Evaluated string } }
-			Findings  []struct{ Rule string }
+			Headers   struct {
+				Entries []struct{ Name, Evaluated string }
+			}
+			Findings []struct{ Rule string }
 		}
 	}
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
