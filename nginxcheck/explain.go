@@ -342,11 +342,11 @@ func splicedAt(loc *location, file string, line int) bool {
 }
 
 func (ex *explainer) locationLines(file string) string {
-	var lines []string
+	var lines []int
 	for _, t := range ex.trees {
 		for _, loc := range t.m.locations {
 			if loc.node.File != nil && key(loc.node.File.Path) == file {
-				lines = append(lines, fmt.Sprint(loc.node.Line))
+				lines = append(lines, loc.node.Line)
 			}
 		}
 	}
@@ -355,7 +355,7 @@ func (ex *explainer) locationLines(file string) string {
 	if len(lines) == 0 {
 		return " (the file has no location block, and no location includes it)"
 	}
-	return " (locations start at lines " + strings.Join(lines, ", ") + ")"
+	return " (locations start at lines " + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(lines)), ", "), "[]") + ")"
 }
 
 func relErrors(errs []report.FileError, base string) []report.FileError {

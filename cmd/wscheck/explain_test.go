@@ -84,7 +84,7 @@ func TestExplainLocation(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"explain", "conf.d/app.conf:3"}, "conf.d/app.conf:3: error[input]: no location holds this line (locations start at lines 14, 9)"},
+		{[]string{"explain", "conf.d/app.conf:3"}, "conf.d/app.conf:3: error[input]: no location holds this line (locations start at lines 9, 14)"},
 		{[]string{"explain", "conf.d/nope.conf:3"}, "conf.d/nope.conf: error[input]: no such file or directory"},
 		{[]string{"explain", "--format", "sarif", "conf.d/app.conf:11"}, "--format: the effective configuration is written as text or json"},
 		{[]string{"explain", "no-such-rule"}, `unknown rule "no-such-rule"`},
