@@ -24,8 +24,10 @@ const (
 	fateServer   fate = 1 << iota // handed to server code: a handler, an upgrader, http.ReadRequest
 	fateTable                     // stored in a table of test cases
 	fateExpected                  // compared with another value
+	fateStripped                  // handed to a function that deletes Sec-WebSocket-Key first
 	fateSent                      // written to a connection or sent by a client
 	fateUnknown                   // somewhere the pass does not follow
+	fateReturned                  // a parameter returned by the function it is followed in
 )
 
 // testOnly reports whether data with this fate provably never reaches a
@@ -35,7 +37,7 @@ func (f fate) testOnly(sends bool) bool {
 	if f&(fateSent|fateUnknown) != 0 {
 		return false
 	}
-	return f&(fateServer|fateExpected) != 0 || (f&fateTable != 0 && !sends)
+	return f&(fateServer|fateExpected|fateStripped) != 0 || (f&fateTable != 0 && !sends)
 }
 
 const maxFlowDepth = 12
@@ -198,6 +200,22 @@ func (c *checker) fateAsArg(callCur inspector.Cursor, arg ast.Expr, depth int) f
 	if takesResponseWriter(sig) {
 		return fateServer // a handler, an upgrader, a proxy under test
 	}
+	if fd := c.funcs.decls[fn.Origin()]; fd != nil {
+		// A function of this package: follow the parameter inside it.
+		if c.stripsKey(fd) {
+			return fateStripped
+		}
+		i := slicesIndex(call.Args, arg)
+		if i < 0 || sig.Variadic() && i >= sig.Params().Len()-1 || i >= sig.Params().Len() {
+			return fateUnknown
+		}
+		f := c.fateOfParam(fn.Origin(), fd, i, depth)
+		if f&fateReturned != 0 {
+			// Handed back: it goes where this call's result goes.
+			f = f&^fateReturned | c.fateOfResult(callCur, depth+1)
+		}
+		return f
+	}
 	if sig.Results().Len() == 1 {
 		// A constructor or wrapper: its result carries the data on.
 		return c.fateOfExpr(callCur, depth+1)
@@ -322,6 +340,142 @@ func (c *checker) fateOfVar(at inspector.Cursor, v *types.Var, depth int) fate {
 	return f
 }
 
+// fateOfParam is where parameter i of a function of this package takes
+// its value; a recursive path is unknown.
+func (c *checker) fateOfParam(fn *types.Func, fd *ast.FuncDecl, i int, depth int) fate {
+	key := paramKey{fn, i}
+	if f, ok := c.paramFates[key]; ok {
+		return f
+	}
+	if c.paramBusy[key] {
+		return fateUnknown
+	}
+	cur, ok := c.cursorOf(fd)
+	if !ok {
+		return fateUnknown
+	}
+	c.paramBusy[key] = true
+	c.inParam[fd]++
+	defer func() { c.inParam[fd]-- }()
+	v := fn.Signature().Params().At(i)
+	var f fate
+	for idCur := range cur.Preorder((*ast.Ident)(nil)) {
+		id := idCur.Node().(*ast.Ident)
+		if c.pass.TypesInfo.Uses[id] != v {
+			continue
+		}
+		if as, ok := idCur.Parent().Node().(*ast.AssignStmt); ok && containsExpr(as.Lhs, id) {
+			continue
+		}
+		f |= c.fateOfExpr(idCur, depth+1)
+	}
+	delete(c.paramBusy, key)
+	c.paramFates[key] = f
+	return f
+}
+
+type paramKey struct {
+	fn *types.Func
+	i  int
+}
+
+// stripsKey reports whether fd deletes Sec-WebSocket-Key from a header
+// (Del with the key, or with each name of a constant list holding it), as
+// a proxy does before it dials with a copy of the request's headers.
+func (c *checker) stripsKey(fd *ast.FuncDecl) bool {
+	found := false
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found || len(call.Args) != 1 {
+			return !found
+		}
+		if fn := c.callee(call); fn == nil || fn.FullName() != "(net/http.Header).Del" {
+			return true
+		}
+		if s, ok := c.constString(call.Args[0]); ok {
+			found = strings.EqualFold(s, "Sec-WebSocket-Key")
+			return !found
+		}
+		found = c.rangesOverKey(fd.Body, call.Args[0])
+		return !found
+	})
+	return found
+}
+
+// rangesOverKey reports whether e is the value of a range over a list of
+// constant names that holds Sec-WebSocket-Key (a package-level slice
+// literal, or one written in place).
+func (c *checker) rangesOverKey(body ast.Node, e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v := c.pass.TypesInfo.Uses[id]
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		rs, ok := n.(*ast.RangeStmt)
+		if !ok || found {
+			return !found
+		}
+		if val, ok := rs.Value.(*ast.Ident); !ok || c.pass.TypesInfo.Defs[val] != v {
+			return true
+		}
+		lit, _ := ast.Unparen(rs.X).(*ast.CompositeLit)
+		if x, ok := ast.Unparen(rs.X).(*ast.Ident); ok {
+			lit = c.packageLiteral(x)
+		}
+		if lit != nil {
+			for _, elt := range lit.Elts {
+				if s, ok := c.constString(elt); ok && strings.EqualFold(s, "Sec-WebSocket-Key") {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// packageLiteral is the composite literal a package variable of this
+// package is initialised with. Later assignments are not looked for: a
+// list of header names is not rewritten in practice.
+func (c *checker) packageLiteral(id *ast.Ident) *ast.CompositeLit {
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok || v.Pkg() != c.pass.Pkg || v.Parent() != c.pass.Pkg.Scope() {
+		return nil
+	}
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok {
+				continue
+			}
+			for _, s := range gd.Specs {
+				vs, ok := s.(*ast.ValueSpec)
+				if !ok || len(vs.Names) != len(vs.Values) {
+					continue
+				}
+				for i, n := range vs.Names {
+					if c.pass.TypesInfo.Defs[n] == v {
+						lit, _ := ast.Unparen(vs.Values[i]).(*ast.CompositeLit)
+						return lit
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func slicesIndex(list []ast.Expr, e ast.Expr) int {
+	for i, x := range list {
+		if x == e {
+			return i
+		}
+	}
+	return -1
+}
+
 func containsExpr(list []ast.Expr, e ast.Expr) bool {
 	for _, x := range list {
 		if x == e {
@@ -350,6 +504,9 @@ func (c *checker) fateOfReturn(ret inspector.Cursor, depth int) fate {
 	fd, ok := fdCur.Node().(*ast.FuncDecl)
 	if !ok {
 		return fateUnknown
+	}
+	if c.inParam[fd] > 0 {
+		return fateReturned // the call being followed continues with the result
 	}
 	fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
 	if !ok || fn.Signature().Results().Len() > 2 || fn.Exported() && !c.isTestFile(fd) {

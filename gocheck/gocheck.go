@@ -56,7 +56,7 @@ func newAnalyzer() *analysis.Analyzer {
 	a.Flags.Init("wscheck", flag.ContinueOnError)
 	a.Flags.Var(&exempt, "origin-exempt", "comma-separated substrings of a constant dial URL that need no Origin header")
 	a.Run = func(pass *analysis.Pass) (any, error) {
-		c := &checker{pass: pass, exempt: slices.Clone(exempt), reported: map[token.Pos]bool{}}
+		c := &checker{pass: pass, exempt: slices.Clone(exempt), reported: map[token.Pos]bool{}, paramFates: map[paramKey]fate{}, paramBusy: map[paramKey]bool{}, inParam: map[*ast.FuncDecl]int{}}
 		c.run()
 		return nil, nil
 	}
@@ -82,6 +82,9 @@ type checker struct {
 
 	conn       *types.Interface // net.Conn, once looked up
 	connLooked bool
+	paramFates map[paramKey]fate
+	paramBusy  map[paramKey]bool
+	inParam    map[*ast.FuncDecl]int // functions whose parameter is being followed
 }
 
 func (c *checker) run() {

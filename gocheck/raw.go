@@ -209,8 +209,8 @@ func (c *checker) sends(fn inspector.Cursor) bool {
 
 // funcVerifies reports whether the handshake built in fn has its answer
 // checked: fn reads Sec-WebSocket-Accept itself or through a function it
-// hands the response to, or a function of the package that calls fn reads
-// it (fn built the request, its caller sent it and checked the answer).
+// hands the response to, or a function of the package that calls fn does
+// (fn built or sent the request, its caller checks the answer).
 func (c *checker) funcVerifies(fnCur inspector.Cursor) bool {
 	fd, ok := fnCur.Node().(*ast.FuncDecl)
 	if !ok {
@@ -227,7 +227,7 @@ func (c *checker) funcVerifies(fnCur inspector.Cursor) bool {
 		if c.callee(cur.Node().(*ast.CallExpr)) != fn {
 			continue
 		}
-		if caller, ok := enclosingFunc(cur); ok && c.readsAccept(caller.Node()) {
+		if caller, ok := enclosingFunc(cur); ok && c.bodyVerifies(caller.Node()) {
 			return true
 		}
 	}

@@ -27,12 +27,18 @@ type analysis struct {
 	judged   map[string]bool // WebSocket locations, by file:line:col
 	maps     []repo.Mapping  // inferred from the layout of the directory being walked
 	used     map[string]bool // path maps that resolved an include, by From=To
+	// tfs neutralizes templates and serves nginx strings of YAML files;
+	// nil for a dump.
+	tfs       *repo.TemplateFS
+	templated map[string]bool // source files counted as templates
 	// onModel, when set, sees every model the rules run on (explain.go).
 	onModel func(m *model, complete bool)
 }
 
 func newAnalysis(src load.Source, opts Options) *analysis {
-	return &analysis{opts: opts, src: src, files: map[*load.File]bool{}, judged: map[string]bool{}, used: map[string]bool{}}
+	a := &analysis{opts: opts, src: src, files: map[*load.File]bool{}, judged: map[string]bool{}, used: map[string]bool{}, templated: map[string]bool{}}
+	a.tfs, _ = src.(*repo.TemplateFS)
+	return a
 }
 
 // within sets up the loader for one path argument: a fragment's guessed
@@ -85,9 +91,10 @@ func Analyze(paths []string, opts Options) report.Result {
 	return AnalyzeFS(Disk(paths, opts), paths, opts)
 }
 
-// AnalyzeFS is Analyze over a given file-access layer.
+// AnalyzeFS is Analyze over a given file-access layer. Templated files are
+// read neutralized (repo.TemplateFS), at their own lines and columns.
 func AnalyzeFS(fsys repo.FS, paths []string, opts Options) report.Result {
-	a := newAnalysis(fsys, opts)
+	a := newAnalysis(repo.NewTemplateFS(fsys), opts)
 	for _, p := range paths {
 		p = filepath.Clean(p)
 		st, err := fsys.Stat(p)
@@ -96,6 +103,12 @@ func AnalyzeFS(fsys repo.FS, paths []string, opts Options) report.Result {
 			a.errors = append(a.errors, report.FileError{File: p, Message: repo.Reason(err)})
 		case st.IsDir():
 			a.analyzeDir(fsys, p)
+		case isYAML(p):
+			a.maps = nil
+			a.within(filepath.Dir(p))
+			for _, v := range a.addYAML(p) {
+				a.addRoot(v)
+			}
 		default:
 			a.maps = nil
 			a.within(filepath.Dir(p))
@@ -126,6 +139,38 @@ func AnalyzeDump(r io.Reader, opts Options) report.Result {
 	return a.finish()
 }
 
+func isYAML(p string) bool {
+	ext := strings.ToLower(filepath.Ext(p))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// addYAML registers the nginx strings of a YAML file as virtual files and
+// returns their names; strings it cannot analyze are listed with their
+// reason, and a file that does not parse is an error at its line.
+func (a *analysis) addYAML(name string) []string {
+	names, skipped, err := a.tfs.AddYAML(name)
+	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, skipped...)
+	var ye *repo.YAMLError
+	var te *repo.TemplateError
+	switch {
+	case errors.As(err, &te):
+		a.errors = append(a.errors, report.FileError{File: name, Line: te.Line, Column: te.Col, Message: te.Reason()})
+	case errors.As(err, &ye):
+		a.errors = append(a.errors, report.FileError{File: name, Line: ye.Line, Message: "YAML: " + ye.Msg})
+	case err != nil:
+		a.errors = append(a.errors, report.FileError{File: name, Message: repo.Reason(err)})
+	}
+	return names
+}
+
+// dialectOf reports a file read through template neutralization.
+func (a *analysis) dialectOf(name string) (repo.Dialect, bool) {
+	if a.tfs == nil {
+		return repo.NoTemplate, false
+	}
+	return a.tfs.Templated(name)
+}
+
 // addRoot analyzes one root file. A root that does not parse still has
 // its includes analyzed, each as the fragment it is, so one syntax error
 // in nginx.conf does not hide every finding of conf.d.
@@ -154,7 +199,11 @@ func (a *analysis) reached(name string) bool {
 // addTree runs the rules over one loaded tree.
 func (a *analysis) addTree(t *load.Tree) {
 	for _, e := range t.Errors {
-		a.errors = append(a.errors, report.FileError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg})
+		msg := e.Msg
+		if d, ok := a.dialectOf(e.File); ok {
+			msg += " (in the nginx text of a " + d.String() + " template, its template syntax neutralized)"
+		}
+		a.errors = append(a.errors, report.FileError{File: e.File, Line: e.Line, Column: e.Col, Message: msg})
 	}
 	if t.Root == nil {
 		return
@@ -168,6 +217,10 @@ func (a *analysis) addTree(t *load.Tree) {
 	for _, f := range t.Files {
 		if !a.files[f] && !strings.HasPrefix(f.Path, "(stock ") {
 			a.summary.Files++
+		}
+		if _, ok := a.dialectOf(f.Path); ok && !a.templated[repo.SourceName(f.Path)] {
+			a.templated[repo.SourceName(f.Path)] = true
+			a.summary.Templates++
 		}
 		a.files[f] = true
 	}
@@ -189,6 +242,9 @@ func (a *analysis) addTree(t *load.Tree) {
 		if k := fmt.Sprintf("%s:%d:%d", n.File.Path, n.Line, n.Col); !a.judged[k] {
 			a.judged[k] = true
 			a.summary.WebSocketLocations++
+			if _, ok := a.dialectOf(n.File.Path); ok {
+				a.summary.TemplateLocations++
+			}
 		}
 	}
 }
@@ -205,7 +261,11 @@ func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
 	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, lay.NotAnalyzed...)
 	a.maps = lay.Maps
 	a.within(dir)
-	a.analyzeFiles(inv.Nginx)
+	found := inv.Nginx
+	for _, y := range inv.YAML {
+		found = append(found, a.addYAML(y)...)
+	}
+	a.analyzeFiles(found)
 }
 
 // analyzeFiles loads every file, then analyzes the ones no other includes.
@@ -280,6 +340,13 @@ func (a *analysis) finish() report.Result {
 		}
 	}
 	res.Errors = a.errors
+	// A YAML string's text is a virtual file: report its YAML file.
+	for i := range res.Findings {
+		res.Findings[i].File = repo.SourceName(res.Findings[i].File)
+	}
+	for i := range res.Errors {
+		res.Errors[i].File = repo.SourceName(res.Errors[i].File)
+	}
 	res.Summary = a.summary
 	return res
 }

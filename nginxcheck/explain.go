@@ -252,6 +252,12 @@ func inventory(fsys repo.FS, paths []string, vo ViewOptions) View {
 			ex.a.errors = append(ex.a.errors, report.FileError{File: p, Message: repo.Reason(err)})
 		case st.IsDir():
 			ex.a.analyzeDir(fsys, p)
+		case isYAML(p):
+			ex.a.maps = nil
+			ex.a.within(filepath.Dir(p))
+			for _, name := range ex.a.addYAML(p) {
+				ex.a.addRoot(name)
+			}
 		default:
 			ex.a.maps = nil
 			ex.a.within(filepath.Dir(p))
@@ -287,8 +293,10 @@ type explained struct {
 	loc *location
 }
 
+// newExplainer reads through fsys as AnalyzeFS does: templates
+// neutralized, YAML nginx strings as virtual files.
 func newExplainer(fsys repo.FS, vo ViewOptions) *explainer {
-	ex := &explainer{vo: vo, a: newAnalysis(fsys, vo.Options)}
+	ex := &explainer{vo: vo, a: newAnalysis(repo.NewTemplateFS(fsys), vo.Options)}
 	ex.a.onModel = func(m *model, complete bool) {
 		t := &explainedTree{m: m, complete: complete, ws: map[*location]*wsLocation{}}
 		for _, w := range m.websocketLocations() {
@@ -379,11 +387,13 @@ func relativeTo(base, file string) string {
 	return rel
 }
 
+// rel shows a file's path; an nginx string of a YAML file is shown as
+// the YAML file.
 func (ex *explainer) rel(f *load.File) string {
 	if f == nil {
 		return ""
 	}
-	return relativeTo(ex.vo.Base, f.Path)
+	return relativeTo(ex.vo.Base, repo.SourceName(f.Path))
 }
 
 // view builds one location's view.

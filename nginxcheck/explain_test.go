@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wscheck/wscheck/repo"
 )
 
 var updateExplain = flag.Bool("update-explain", false, "rewrite testdata/explain/golden")
@@ -19,29 +18,6 @@ var updateExplain = flag.Bool("update-explain", false, "rewrite testdata/explain
 var explainTree, _ = filepath.Abs(filepath.Join("testdata", "explain", "tree"))
 
 var explainGolden, _ = filepath.Abs(filepath.Join("testdata", "explain", "golden"))
-
-// templateSource reads templates the way the repository layer hands them
-// to the loader: neutralized, placeholders as opaque words.
-type templateSource struct{ repo.FS }
-
-func newTemplateSource() templateSource {
-	return templateSource{repo.NewDisk([]string{explainTree}, false, repo.DefaultLimits)}
-}
-
-func (s templateSource) ReadFile(name string) ([]byte, error) {
-	b, err := s.FS.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := repo.TemplateName(name); !ok {
-		return b, nil
-	}
-	n, err := repo.ReadTemplate(name, b)
-	if err != nil {
-		return nil, err
-	}
-	return n.Text, nil
-}
 
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
@@ -118,7 +94,7 @@ func TestExplainGolden(t *testing.T) {
 		checkGolden(t, "inventory.json", js.String())
 	})
 	t.Run("template.txt", func(t *testing.T) {
-		v := explainAt(newTemplateSource(), "templates/site.conf.j2", 5, ViewOptions{Base: explainTree})
+		v := ExplainAt("templates/site.conf.j2", 5, ViewOptions{Base: explainTree})
 		if len(v.Errors) > 0 || len(v.Locations) != 1 {
 			t.Fatalf("errors %v, %d locations", v.Errors, len(v.Locations))
 		}
@@ -211,7 +187,7 @@ func TestExplainFacts(t *testing.T) {
 	if v := ExplainAt("conf.d/missing.conf", 3, tree); len(v.Errors) != 1 || len(v.Locations) != 0 {
 		t.Errorf("a missing file: %+v", v)
 	}
-	tmpl := explainAt(newTemplateSource(), "templates/site.conf.j2", 5, ViewOptions{}).Locations[0]
+	tmpl := ExplainAt("templates/site.conf.j2", 5, ViewOptions{}).Locations[0]
 	if !tmpl.ReadTimeout.Unknown || !tmpl.Headers.Unknown || sent(tmpl)["Upgrade"] != "websocket" {
 		t.Errorf("template: read timeout %+v, headers unknown %v, sends %v", tmpl.ReadTimeout, tmpl.Headers.Unknown, sent(tmpl))
 	}

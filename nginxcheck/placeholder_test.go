@@ -44,3 +44,16 @@ func TestTemplatePlaceholdersAreUnknown(t *testing.T) {
 		})
 	}
 }
+
+// A message names a templated location the way a user reads it.
+func TestPlaceholderInMessage(t *testing.T) {
+	res := AnalyzeDump(strings.NewReader("# configuration file t.conf:\nserver { location /¤¤¤¤¤¤¤¤/ws { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Host $host; proxy_read_timeout 1h; } }\n"), Options{})
+	if len(res.Findings) == 0 {
+		t.Fatal("no finding")
+	}
+	for _, f := range res.Findings {
+		if !strings.Contains(f.Message, `"/<template>/ws"`) || strings.ContainsRune(f.Message, '¤') {
+			t.Errorf("message %q, want the location written /<template>/ws", f.Message)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package nginxcheck
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/wscheck/wscheck/report"
@@ -40,7 +41,9 @@ server see empty-host-on-http3), or from nginx 1.29.3
 			if defaultPort(port) {
 				return
 			}
-			ports = append(ports, fmt.Sprint(port))
+			if s := fmt.Sprint(port); !slices.Contains(ports, s) {
+				ports = append(ports, s) // "listen 8080; listen [::]:8080;" is one port
+			}
 		}
 		for _, h := range ws.headers.get("host") {
 			v := strings.ToLower(h.value)

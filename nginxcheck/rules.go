@@ -76,7 +76,7 @@ type pass struct {
 }
 
 func (p *pass) report(n *load.Node, format string, args ...any) {
-	msg, reason, _ := strings.Cut(fmt.Sprintf(format, args...), reasonMark)
+	msg, reason, _ := strings.Cut(load.ShowPlaceholders(fmt.Sprintf(format, args...)), reasonMark)
 	*p.findings = append(*p.findings, report.Finding{
 		Rule:     p.rule.doc.Name,
 		Severity: p.rule.doc.Severity,

@@ -20,12 +20,14 @@ const (
 	Nginx            // plain nginx config: analyzed
 	NotAnalyzed      // proxy config wscheck does not read (yet): listed in the summary
 	LayoutFile       // a compose file or Dockerfile: read for path maps
+	NginxYAML        // YAML holding nginx text (ConfigMap data, Helm values): its strings are analyzed
 )
 
 // Inventory is what discovery found below one directory.
 type Inventory struct {
 	Nginx       []string // nginx configs, in walk order
 	Layouts     []string // compose files, Dockerfiles, Kubernetes manifests
+	YAML        []string // YAML files with nginx strings (see TemplateFS.AddYAML)
 	NotAnalyzed []report.Skipped
 	Errors      []report.FileError
 }
@@ -79,10 +81,15 @@ func walk(fsys FS, top, dir string, opts WalkOptions, inv *Inventory) {
 			continue
 		}
 		b, err := fsys.ReadFile(p)
-		if err != nil {
-			if !errors.Is(err, ErrBinary) || nginxName(p) {
-				inv.Errors = append(inv.Errors, report.FileError{File: p, Message: Reason(err)})
-			}
+		switch {
+		case err == nil:
+		case !nginxName(p) && (errors.Is(err, ErrBinary) || errors.Is(err, ErrTooLarge)):
+			// A data file that merely shares a YAML or .cfg ending: said,
+			// not fatal.
+			inv.NotAnalyzed = append(inv.NotAnalyzed, report.Skipped{File: p, Reason: Reason(err)})
+			continue
+		default:
+			inv.Errors = append(inv.Errors, report.FileError{File: p, Message: Reason(err)})
 			continue
 		}
 		switch k, why := Classify(p, b); k {
@@ -90,6 +97,11 @@ func walk(fsys FS, top, dir string, opts WalkOptions, inv *Inventory) {
 			inv.Nginx = append(inv.Nginx, p)
 		case LayoutFile:
 			inv.Layouts = append(inv.Layouts, p)
+		case NginxYAML:
+			inv.YAML = append(inv.YAML, p)
+			if k8sWorkload.Match(b) { // a ConfigMap beside the Deployment that mounts it
+				inv.Layouts = append(inv.Layouts, p)
+			}
 		case NotAnalyzed:
 			inv.NotAnalyzed = append(inv.NotAnalyzed, report.Skipped{File: p, Reason: why})
 		}
@@ -102,14 +114,12 @@ var notConfigExt = map[string]bool{".md": true, ".txt": true, ".sh": true, ".py"
 	".json": true, ".toml": true, ".html": true, ".js": true, ".css": true, ".png": true, ".jpg": true, ".svg": true, ".pem": true,
 	".key": true, ".crt": true, ".csr": true, ".gz": true, ".zip": true, ".bak": true, ".orig": true, ".swp": true, ".example": true, ".sample": true, ".j2": true, ".tmpl": true, ".tpl": true}
 
-// templateExt are the names nginx templates go by in real repositories.
-var templateExt = map[string]bool{".j2": true, ".jinja": true, ".jinja2": true, ".tpl": true, ".gtpl": true, ".tmpl": true, ".template": true, ".erb": true}
-
 // nginxName: a file whose name says nginx config.
 func nginxName(p string) bool {
 	name := filepath.Base(p)
 	ext := filepath.Ext(name)
-	return name == "nginx.conf" || ext == ".conf" || (configDirs[filepath.Base(filepath.Dir(p))] && !notConfigExt[ext])
+	dir := filepath.Base(filepath.Dir(p))
+	return name == "nginx.conf" || ext == ".conf" || (configDirs[dir] && !notConfigExt[ext]) || (dir == "nginx" && ext == "")
 }
 
 // candidate is every name worth opening: nginx configs, other proxies'
@@ -118,7 +128,7 @@ func candidate(p string) bool {
 	name := filepath.Base(p)
 	ext := filepath.Ext(name)
 	lower := strings.ToLower(name)
-	return nginxName(p) || ext == ".cfg" || ext == ".yml" || ext == ".yaml" || ext == ".nginx" || templateExt[ext] ||
+	return nginxName(p) || ext == ".cfg" || ext == ".yml" || ext == ".yaml" || ext == ".nginx" || isTemplateName(name) ||
 		strings.HasPrefix(lower, "caddyfile") || ext == ".caddy" || isDockerfile(name)
 }
 
@@ -176,16 +186,33 @@ func Classify(p string, b []byte) (Kind, string) {
 		}
 		return Other, ""
 	}
-	if !nginxLike.Match(b) || !nginxShaped(b) {
+	if !nginxName(p) && ext != ".nginx" && !isTemplateName(name) {
 		return Other, ""
 	}
-	if templateExt[ext] {
-		return NotAnalyzed, "nginx template (" + ext + "): templates are not analyzed yet"
+	// Template syntax is recognized by content, whatever the name, and
+	// judged on the nginx text it leaves. A template that cannot be
+	// neutralized still goes to the loader when it looks like nginx: its
+	// error names the construct, where a skip would be silent.
+	text := b
+	if d := DetectTemplate(p, b); d != NoTemplate {
+		nz, err := Neutralize(d, b)
+		if err != nil {
+			if nginxLike.Match(b) {
+				return Nginx, ""
+			}
+			return Other, ""
+		}
+		text = nz.Text
 	}
-	if !nginxName(p) && ext != ".nginx" {
+	if !nginxLike.Match(text) || !nginxShaped(text) {
 		return Other, ""
 	}
 	return Nginx, ""
+}
+
+func isTemplateName(name string) bool {
+	_, ok := TemplateName(name)
+	return ok
 }
 
 func classifyYAML(b []byte) (Kind, string) {
@@ -193,7 +220,7 @@ func classifyYAML(b []byte) (Kind, string) {
 	case k8sRoute.Match(b):
 		return NotAnalyzed, "Kubernetes " + string(k8sRoute.FindSubmatch(b)[1]) + ": Kubernetes routing is not analyzed yet"
 	case k8sConfigMap.Match(b) && yamlNginx.Match(b):
-		return NotAnalyzed, "nginx config inside a ConfigMap: nginx inside YAML is not analyzed yet"
+		return NginxYAML, ""
 	case k8sWorkload.Match(b):
 		return LayoutFile, ""
 	case envoyYAML.Match(b):
@@ -201,7 +228,7 @@ func classifyYAML(b []byte) (Kind, string) {
 	case traefikYAML.Match(b):
 		return NotAnalyzed, "Traefik config: Traefik is not analyzed yet"
 	case yamlNginx.Match(b):
-		return NotAnalyzed, "nginx config inside YAML: nginx inside YAML is not analyzed yet"
+		return NginxYAML, ""
 	}
 	return Other, ""
 }

@@ -148,8 +148,11 @@ type TemplateError struct {
 	Msg       string
 }
 
-func (e *TemplateError) Error() string {
-	return fmt.Sprintf("%d:%d: %s template: %s %s", e.Line, e.Col, e.Dialect, e.Construct, e.Msg)
+func (e *TemplateError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Reason()) }
+
+// Reason is the error without its position, for reports that place it.
+func (e *TemplateError) Reason() string {
+	return fmt.Sprintf("%s template: %s %s", e.Dialect, e.Construct, e.Msg)
 }
 
 // ReadTemplate detects a file's dialect and neutralizes it; a file with no

@@ -12,11 +12,12 @@ import (
 // of things merely found: a proxy config wscheck cannot read is listed in
 // NotAnalyzed with its reason instead.
 type Summary struct {
-	Files              int       `json:"files"`               // nginx files analyzed
-	WebSocketLocations int       `json:"websocket_locations"` // locations judged as WebSocket
-	Templates          int       `json:"templates"`           // templated files analyzed
-	GoPackages         int       `json:"go_packages"`         // Go packages analyzed
-	PathMaps           []PathMap `json:"path_maps"`           // given or inferred from the layout
+	Files              int       `json:"files"`                        // nginx files analyzed
+	WebSocketLocations int       `json:"websocket_locations"`          // locations judged as WebSocket
+	Templates          int       `json:"templates"`                    // templated files analyzed
+	TemplateLocations  int       `json:"template_websocket_locations"` // WebSocket locations judged in them
+	GoPackages         int       `json:"go_packages"`                  // Go packages analyzed
+	PathMaps           []PathMap `json:"path_maps"`                    // given or inferred from the layout
 	NotAnalyzed        []Skipped `json:"not_analyzed"`
 }
 
@@ -38,6 +39,7 @@ func (s *Summary) Merge(o Summary) {
 	s.Files += o.Files
 	s.WebSocketLocations += o.WebSocketLocations
 	s.Templates += o.Templates
+	s.TemplateLocations += o.TemplateLocations
 	s.GoPackages += o.GoPackages
 	s.PathMaps = append(s.PathMaps, o.PathMaps...)
 	s.NotAnalyzed = append(s.NotAnalyzed, o.NotAnalyzed...)
@@ -96,7 +98,7 @@ func WriteSummary(w io.Writer, r Result, verbose bool) {
 		plural(s.WebSocketLocations, "WebSocket location") + " judged",
 	}
 	if s.Templates > 0 {
-		parts = append(parts, plural(s.Templates, "template"))
+		parts = append(parts, plural(s.Templates, "template")+" ("+plural(s.TemplateLocations, "WebSocket location")+" in them)")
 	}
 	if s.GoPackages > 0 {
 		parts = append(parts, plural(s.GoPackages, "Go package"))

@@ -219,6 +219,10 @@ func (l *Loader) parse(name string) *parsed {
 		err = repo.CheckText(name, src) // a dump section is read from memory
 	}
 	if err != nil {
+		var te *repo.TemplateError // template syntax no nginx text stands for
+		if errors.As(err, &te) {
+			return &parsed{err: &Error{File: name, Line: te.Line, Col: te.Col, Msg: te.Reason(), cause: err}}
+		}
 		return &parsed{err: &Error{File: name, Msg: repo.Reason(err), cause: err}}
 	}
 	stmts, sc, err := scan(src)

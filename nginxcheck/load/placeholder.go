@@ -1,6 +1,7 @@
 package load
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/wscheck/wscheck/repo"
@@ -20,5 +21,13 @@ const (
 // text whose rendered value is unknown.
 func IsPlaceholder(s string) bool { return strings.ContainsRune(s, PlaceholderRune) }
 
-// IsMarker reports a condition marker directive.
-func IsMarker(name string) bool { return name == MarkOpen || name == MarkElse || name == MarkEnd }
+var placeholderRun = regexp.MustCompile(string(PlaceholderRune) + "+")
+
+// ShowPlaceholders writes each placeholder as <template> for messages, so a
+// location such as "/{{ path }}/" reads "/<template>/".
+func ShowPlaceholders(s string) string {
+	if !IsPlaceholder(s) {
+		return s
+	}
+	return placeholderRun.ReplaceAllString(s, "<template>")
+}

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gorilla/websocket"
 )
 
 const sampleKey = "dGhlIHNhbXBsZSBub25jZQ=="
@@ -130,3 +132,50 @@ func TestUnknownFate(t *testing.T) {
 }
 
 func send(*http.Request) {}
+
+func clientRequest(t *testing.T) *http.Request {
+	req, err := http.NewRequest(http.MethodGet, "https://chat.example.com/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Key", sampleKey)
+	return req
+}
+
+// Clean: the forwarder strips the key before it dials.
+func TestForwardStripsKey(t *testing.T) {
+	Forward(clientRequest(t), &websocket.Dialer{})
+}
+
+func TestForwardAllSendsKey(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodGet, "https://chat.example.com/ws", nil)
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Key", sampleKey) // want `constant Sec-WebSocket-Key`
+	ForwardAll(req, &websocket.Dialer{})
+}
+
+func requestWith(h http.Header) *http.Request {
+	req, _ := http.NewRequest(http.MethodGet, "http://localhost/ws", nil)
+	req.Header = h
+	return req
+}
+
+// The same helper builds an expected value here and a sent request below:
+// each call is judged by where its own result goes.
+func TestExpectedRequest(t *testing.T) {
+	for _, tt := range []struct{ want *http.Request }{
+		{want: requestWith(http.Header{"Upgrade": {"websocket"}, "Sec-WebSocket-Key": {"some key"}})},
+	} {
+		if got := requestWith(nil); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("got %v, want %v", got, tt.want)
+		}
+	}
+}
+
+func TestSentRequest(t *testing.T) {
+	resp, err := http.DefaultClient.Do(requestWith(http.Header{"Upgrade": {"websocket"}, "Sec-WebSocket-Key": {"some key"}})) // want `constant Sec-WebSocket-Key "some key": every handshake is identical.*; it is not the base64 of 16 bytes either`
+	if err == nil {
+		resp.Body.Close()
+	}
+}
