@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 )
 
 var updateExplain = flag.Bool("update-explain", false, "rewrite testdata/explain/golden")
