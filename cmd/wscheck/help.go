@@ -75,6 +75,7 @@ func commands() []command {
 			examples: []string{"wscheck explain missing-upgrade-header"},
 			run:      runExplain,
 		},
+		probeCommand(),
 		{
 			name: "config", usage: "wscheck config init [FILE]",
 			summary: "write a commented starter .wscheck.yaml (never overwrites)",
