@@ -154,7 +154,7 @@ balancers' idle timeouts (AWS ALB 60 s by default). Applications without their o
 their connections drop after that time.`,
 		Fix: `Raise the proxy's timeout for the WebSocket location (nginx: proxy_read_timeout 1h), or
 have the application ping more often than the shortest timeout in the chain.`,
-		See: []string{"short-read-timeout"}},
+		See: []string{"short-read-timeout", "haproxy-tunnel-timeout"}},
 	{Name: CauseUnknown, Severity: report.Error, Title: "an answer the probe cannot attribute to a known cause",
 		Why: `The status and excerpt are shown as received; no signature of a known proxy or library explains
 them.`,

@@ -19,6 +19,7 @@ import (
 	coder "github.com/coder/websocket"
 	"github.com/gorilla/websocket"
 
+	"github.com/wscheck/wscheck/haproxycheck"
 	"github.com/wscheck/wscheck/nginxcheck"
 )
 
@@ -444,7 +445,7 @@ func TestOutputEscapes(t *testing.T) {
 
 // Every cause the judge can name is documented, and See names real rules.
 func TestCauseDocs(t *testing.T) {
-	rules := nginxcheck.Rules()
+	rules := append(nginxcheck.Rules(), haproxycheck.Rules()...)
 	for _, c := range Causes() {
 		if c.Why == "" || c.Title == "" {
 			t.Errorf("%s: no documentation", c.Name)
