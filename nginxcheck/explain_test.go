@@ -191,3 +191,22 @@ func TestExplainFacts(t *testing.T) {
 		t.Errorf("template: read timeout %+v, headers unknown %v, sends %v", tmpl.ReadTimeout, tmpl.Headers.Unknown, sent(tmpl))
 	}
 }
+
+// TestProxyHost: $proxy_host is proxy_pass's host with its port, except the
+// scheme's default port (observed with Debian's nginx 1.22.1: proxy_pass
+// http://127.0.0.1:80 sends "Host: 127.0.0.1").
+func TestProxyHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://127.0.0.1:80": "127.0.0.1", "http://127.0.0.1:80/": "127.0.0.1", "http://127.0.0.1:9001/x/": "127.0.0.1:9001",
+		"http://app": "app", "https://app:443": "app", "https://app:8443": "app:8443",
+	} {
+		if got, ok := proxyHost(&Setting{Value: in}); !ok || got != want {
+			t.Errorf("proxyHost(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"http://$backend", "unix:/run/app.sock", "grpc://app"} {
+		if got, ok := proxyHost(&Setting{Value: in}); ok {
+			t.Errorf("proxyHost(%q) = %q, want unknown", in, got)
+		}
+	}
+}
