@@ -407,7 +407,7 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 	n := loc.node
 	v := &LocationView{
 		File: ex.rel(n.File), Line: n.Line, Column: n.Col, Root: ex.rel(m.tree.Root),
-		Location: loc.name(), Match: matchOf(loc), Proxies: loc.proxies,
+		Location: shown(loc.name()), Match: shown(matchOf(loc)), Proxies: loc.proxies,
 	}
 	for l := loc.level.parent; l != nil; l = l.parent {
 		b := Block{Kind: l.kind}
@@ -415,10 +415,10 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 			b.File, b.Line = ex.rel(l.node.File), l.node.Line
 			switch l.kind {
 			case "location":
-				b.Name = strings.Join(l.node.Args, " ")
+				b.Name = shown(strings.Join(l.node.Args, " "))
 			case "server":
 				if sn := l.own("server_name"); len(sn) > 0 {
-					b.Name = strings.Join(sn[0].Node.Args, " ")
+					b.Name = shown(strings.Join(sn[0].Node.Args, " "))
 				}
 			}
 		}
@@ -427,7 +427,7 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 	ws := t.ws[loc]
 	hs := effectiveHeaders(loc.level)
 	if ws != nil {
-		v.WebSocket, v.Reason = true, ws.reason
+		v.WebSocket, v.Reason = true, shown(ws.reason)
 		hs = ws.headers
 	} else {
 		v.Reason = ex.notWebSocket(t, loc, hs)
@@ -442,7 +442,7 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 	if strings.HasPrefix(loc.path(), "@") {
 		for _, from := range m.locations {
 			if slices.Contains(from.via, loc.path()) {
-				v.ReachedFrom = append(v.ReachedFrom, Ref{Name: from.name(), File: ex.rel(from.node.File), Line: from.node.Line})
+				v.ReachedFrom = append(v.ReachedFrom, Ref{Name: shown(from.name()), File: ex.rel(from.node.File), Line: from.node.Line})
 			}
 		}
 	}
@@ -550,8 +550,8 @@ func (ex *explainer) cause(l *level, name string) *Cause {
 				if n.Include.Reason != "" {
 					why = " (" + n.Include.Reason + ")"
 				}
-				return &Cause{What: fmt.Sprintf("include %q names no readable file%s: what it sets is unknown", n.Arg(0), why),
-					File: ex.rel(n.File), Line: n.Line, Directive: "include " + strings.Join(n.Args, " ")}
+				return &Cause{What: shown(fmt.Sprintf("include %q names no readable file%s: what it sets is unknown", n.Arg(0), why)),
+					File: ex.rel(n.File), Line: n.Line, Directive: shown("include " + strings.Join(n.Args, " "))}
 			case load.IsPlaceholder(n.Name):
 				return &Cause{What: "a template expression renders directives here", File: ex.rel(n.File), Line: n.Line}
 			}
@@ -575,8 +575,8 @@ func (ex *explainer) proxyPass(v *LocationView, loc *location) {
 		for _, c := range load.Expand(s.Node.Children) {
 			if c.Node.Name == "proxy_pass" {
 				v.IfProxyPass = append(v.IfProxyPass, Setting{
-					Value:     c.Node.Arg(0),
-					Directive: fmt.Sprintf("if %s { proxy_pass %s; }", strings.Join(s.Node.Args, " "), strings.Join(c.Node.Args, " ")),
+					Value:     shown(c.Node.Arg(0)),
+					Directive: shown(fmt.Sprintf("if %s { proxy_pass %s; }", strings.Join(s.Node.Args, " "), strings.Join(c.Node.Args, " "))),
 					Note:      "requests through this if use the location's headers",
 					Origin:    ex.origin(loc.level, loc.level, c),
 				})
@@ -594,7 +594,7 @@ func (ex *explainer) setting(loc *location, name, def, defNote string) Setting {
 		return Setting{Value: def, Directive: name + " " + def, Note: defNote, Origin: Origin{Default: true}}
 	}
 	o := ex.origin(loc.level, s.at, load.Spliced{Node: s.node, Site: s.site})
-	return Setting{Value: s.node.Arg(0), Directive: name + " " + strings.Join(s.node.Args, " "), Origin: o}
+	return Setting{Value: shown(s.node.Arg(0)), Directive: shown(name + " " + strings.Join(s.node.Args, " ")), Origin: o}
 }
 
 // levelName names the level a header list belongs to, seen from loc.
@@ -843,10 +843,10 @@ func (ex *explainer) addMap(m *model, md *mapDef, name string, seen map[string]b
 	seen[name] = true
 	mv := MapView{Variable: "$" + name, Source: md.source, File: ex.rel(md.node.File), Line: md.node.Line, Unknown: md.unknown, Entries: []MapEntry{}}
 	for _, e := range md.entries {
-		mv.Entries = append(mv.Entries, MapEntry{Key: e.key, Value: e.value, Line: e.node.Line})
+		mv.Entries = append(mv.Entries, MapEntry{Key: shown(e.key), Value: shown(e.value), Line: e.node.Line})
 	}
 	if md.hasDef {
-		mv.Entries = append(mv.Entries, MapEntry{Key: "default", Value: md.def, Line: md.defNode.Line})
+		mv.Entries = append(mv.Entries, MapEntry{Key: "default", Value: shown(md.def), Line: md.defNode.Line})
 	}
 	slices.SortStableFunc(mv.Entries, func(a, b MapEntry) int { return cmp.Compare(a.Line, b.Line) })
 	// Maps feeding this one come first, as nginx needs them defined.
