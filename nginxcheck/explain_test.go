@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wscheck/wscheck/nginxcheck/load"
 )
 
 var updateExplain = flag.Bool("update-explain", false, "rewrite testdata/explain/golden")
@@ -185,6 +187,9 @@ func TestExplainFacts(t *testing.T) {
 	}
 	if v := ExplainAt("conf.d/missing.conf", 3, tree); len(v.Errors) != 1 || len(v.Locations) != 0 {
 		t.Errorf("a missing file: %+v", v)
+	}
+	if l := at("templates/site.conf.j2", 14, tree); l.Location != "/{{...}}/socket" || strings.ContainsRune(l.Match+l.Reason, load.PlaceholderRune) {
+		t.Errorf("a placeholder in a location's path is shown as %q (%s; %s)", l.Location, l.Match, l.Reason)
 	}
 	tmpl := ExplainAt("templates/site.conf.j2", 5, ViewOptions{}).Locations[0]
 	if !tmpl.ReadTimeout.Unknown || !tmpl.Headers.Unknown || sent(tmpl)["Upgrade"] != "websocket" {
