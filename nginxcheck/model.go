@@ -181,6 +181,7 @@ type model struct {
 	named     map[string]*location
 	maps      map[string]*mapDef // by variable name, without '$'
 	defined   map[string]bool    // variables defined by set, geo, map, ...
+	keepalive map[string]bool    // upstream name -> sets keepalive; built on first use
 }
 
 func buildModel(t *load.Tree) *model {
