@@ -225,7 +225,7 @@ func (a *analysis) addTree(t *load.Tree) {
 	for _, m := range t.Mapped {
 		if k := m.From + "=" + m.To; !a.used[k] {
 			a.used[k] = true
-			a.summary.PathMaps = append(a.summary.PathMaps, report.PathMap{From: m.From, To: m.To, Origin: m.Origin})
+			a.summary.PathMaps = append(a.summary.PathMaps, report.PathMap{From: m.From, To: repo.DisplayName(m.To), Origin: m.Origin})
 		}
 	}
 	complete := t.Context == load.Main && len(t.Unresolved) == 0 && len(t.Errors) == 0
@@ -253,12 +253,14 @@ func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
 	a.errors = append(a.errors, lay.Errors...)
 	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, inv.NotAnalyzed...)
 	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, lay.NotAnalyzed...)
-	a.maps = lay.Maps
-	a.within(dir)
 	found := inv.Nginx
 	for _, y := range inv.YAML {
 		found = append(found, a.addYAML(y)...)
 	}
+	// ConfigMap keys land where the workloads beside them mount them.
+	kube := slices.DeleteFunc(slices.Concat(inv.YAML, inv.Layouts), func(f string) bool { return !isYAML(f) })
+	a.maps = slices.Concat(lay.Maps, repo.KubeMounts(fsys, slices.Compact(kube), a.tfs.Virtual))
+	a.within(dir)
 	a.analyzeFiles(found)
 }
 

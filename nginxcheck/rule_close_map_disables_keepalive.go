@@ -69,6 +69,8 @@ func keepaliveBy(p *pass, loc *location) string {
 // block that sets keepalive.
 func (m *model) keepaliveUpstream(loc *location) bool {
 	if m.keepalive == nil {
+		// One walk per tree, not one per location: a large config has
+		// tens of thousands of WebSocket locations.
 		m.keepalive = map[string]bool{}
 		load.Walk(m.tree.Root.Nodes, func(n *load.Node) bool {
 			if n.Name == "upstream" {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/wscheck/wscheck/gocheck"
 	"github.com/wscheck/wscheck/nginxcheck"
@@ -25,8 +26,14 @@ func runRules(args []string, e *env) int {
 	}
 	switch *format {
 	case "text":
+		// Columns as wide as their longest entry, so a long rule name
+		// does not push its row out of line.
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 		for _, r := range allRules() {
-			fmt.Fprintf(e.stdout, "%-26s %-8s %-8s %s\n", r.Name, r.Half, r.Severity, r.Title)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, r.Half, r.Severity, r.Title)
+		}
+		if err := tw.Flush(); err != nil {
+			return usageError(e, "rules", err)
 		}
 	case "markdown":
 		fmt.Fprintln(e.stdout, "| rule | half | severity | what it finds |")
