@@ -181,6 +181,9 @@ type model struct {
 	named     map[string]*location
 	maps      map[string]*mapDef // by variable name, without '$'
 	defined   map[string]bool    // variables defined by set, geo, map, ...
+	// keepalive: upstream name -> whether it sets keepalive; built on
+	// first use (see keepaliveUpstream).
+	keepalive map[string]bool
 }
 
 func buildModel(t *load.Tree) *model {

@@ -68,23 +68,27 @@ func keepaliveBy(p *pass, loc *location) string {
 // keepaliveUpstream reports whether a location proxies to an upstream
 // block that sets keepalive.
 func (m *model) keepaliveUpstream(loc *location) bool {
+	if m.keepalive == nil {
+		// One walk per tree, not one per location: a large config has
+		// tens of thousands of WebSocket locations.
+		m.keepalive = map[string]bool{}
+		load.Walk(m.tree.Root.Nodes, func(n *load.Node) bool {
+			if n.Name == "upstream" {
+				for _, c := range load.Expand(n.Children) {
+					m.keepalive[n.Arg(0)] = m.keepalive[n.Arg(0)] || c.Node.Name == "keepalive"
+				}
+				return false
+			}
+			return true
+		})
+	}
 	for _, s := range loc.level.own("proxy_pass") {
 		target := s.Node.Arg(0)
 		if i := strings.Index(target, "://"); i >= 0 {
 			target = target[i+3:]
 		}
 		target, _, _ = strings.Cut(target, "/")
-		found := false
-		load.Walk(m.tree.Root.Nodes, func(n *load.Node) bool {
-			if n.Name == "upstream" && n.Arg(0) == target {
-				for _, c := range load.Expand(n.Children) {
-					found = found || c.Node.Name == "keepalive"
-				}
-				return false
-			}
-			return !found
-		})
-		if found {
+		if m.keepalive[target] {
 			return true
 		}
 	}

@@ -249,14 +249,17 @@ func (l *Loader) parse(name string) *parsed {
 	return &parsed{file: f}
 }
 
+// convert turns statements into nodes and lets go of each statement as
+// it goes, so a large file's two readings are never held in full at once.
 func convert(stmts []*statement, f *File) []*Node {
 	out := make([]*Node, 0, len(stmts))
-	for _, st := range stmts {
+	for i, st := range stmts {
 		out = append(out, &Node{
 			Name: st.name, Args: st.args, File: f,
 			Line: st.line, Col: st.col, EndLine: st.endLine,
 			Block: st.block, Children: convert(st.children, f),
 		})
+		stmts[i] = nil
 	}
 	return out
 }
