@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/wscheck/wscheck/gocheck"
+	"github.com/wscheck/wscheck/haproxycheck"
 	"github.com/wscheck/wscheck/nginxcheck"
 	"github.com/wscheck/wscheck/report"
 )
@@ -14,6 +15,7 @@ import (
 func allRules() report.Rules {
 	var rs report.Rules
 	rs = append(rs, nginxcheck.Rules()...)
+	rs = append(rs, haproxycheck.Rules()...)
 	rs = append(rs, gocheck.Rules()...)
 	return rs
 }
@@ -49,13 +51,22 @@ func runRules(args []string, e *env) int {
 
 func runExplain(args []string, e *env) int {
 	fs := newFlagSet("explain")
+	// The flags of `wscheck nginx` apply to the FILE:LINE form.
+	var out outputFlags
+	var nf nginxFlags
+	out.register(fs)
+	nf.register(fs)
+	fs.Lookup("format").Usage = "output format of FILE:LINE: text (nginx config with comments) or json"
 	if code, ok := parseFlags(fs, args, e); !ok {
 		return code
 	}
 	if fs.NArg() != 1 {
-		return usageError(e, "explain", fmt.Errorf("want exactly one rule name; known rules: %s", strings.Join(allRules().Names(), ", ")))
+		return usageError(e, "explain", fmt.Errorf("want exactly one rule name or FILE:LINE; known rules: %s", strings.Join(allRules().Names(), ", ")))
 	}
 	r, ok := allRules().Lookup(fs.Arg(0))
+	if !ok && positionArg.MatchString(fs.Arg(0)) {
+		return runExplainLocation(fs, &out, &nf, e, fs.Arg(0))
+	}
 	if !ok {
 		if near := nearestRule(fs.Arg(0)); near != "" {
 			return usageError(e, "explain", fmt.Errorf("unknown rule %q (did you mean %s?)", fs.Arg(0), near))
