@@ -265,7 +265,7 @@ func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
 	}
 	// ConfigMap keys land where the workloads beside them mount them.
 	kube := slices.DeleteFunc(slices.Concat(inv.YAML, inv.Layouts), func(f string) bool { return !isYAML(f) })
-	a.maps = slices.Concat(lay.Maps, repo.KubeMounts(fsys, slices.Compact(kube), a.tfs.Virtual))
+	a.maps = slices.Concat(lay.Maps, repo.EnvsubstOutputs(fsys, lay.Maps), repo.KubeMounts(fsys, slices.Compact(kube), a.tfs.Virtual))
 	a.within(dir)
 	a.analyzeFiles(found)
 }

@@ -216,11 +216,22 @@ func Classify(p string, b []byte) (Kind, string) {
 		}
 		text = nz.Text
 	}
-	if !nginxLike.Match(text) || !nginxShaped(text) {
+	if !nginxLike.Match(text) || !nginxShaped(text) || bindLike(text) {
 		return Other, ""
 	}
 	return Nginx, ""
 }
+
+var (
+	bindClose  = regexp.MustCompile(`(?m)^\s*\};\s*$`)
+	hyphenName = regexp.MustCompile(`(?m)^\s*[a-z]+(?:-[a-z]+)+\s`)
+)
+
+// bindLike: BIND's named.conf (often a .conf.j2 beside nginx templates in
+// Ansible roles) shares nginx's braces and semicolons, but closes blocks
+// with "};" and names its options with hyphens (listen-on, allow-query);
+// nginx has neither.
+func bindLike(b []byte) bool { return bindClose.Match(b) && hyphenName.Match(b) }
 
 func isTemplateName(name string) bool {
 	_, ok := TemplateName(name)

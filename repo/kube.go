@@ -122,3 +122,42 @@ func scalar(n *yaml.Node) string {
 	}
 	return n.Value
 }
+
+// The official nginx image renders /etc/nginx/templates/X.template with
+// envsubst into /etc/nginx/conf.d/X when it starts
+// (docker-entrypoint.d/20-envsubst-on-templates.sh, subdirectories kept):
+// a repository's template is the conf.d file its nginx.conf includes.
+const (
+	imageTemplates = "/etc/nginx/templates"
+	imageOutput    = "/etc/nginx/conf.d"
+	templateSuffix = ".template"
+)
+
+// EnvsubstOutputs maps the conf.d files the official image renders onto
+// the templates the given mappings mount at /etc/nginx/templates.
+func EnvsubstOutputs(fsys FS, maps []Mapping) []Mapping {
+	var out []Mapping
+	for _, m := range maps {
+		if path.Clean(m.From) != imageTemplates {
+			continue
+		}
+		var walk func(dir, rel string)
+		walk = func(dir, rel string) {
+			ents, err := fsys.ReadDir(dir)
+			if err != nil {
+				return
+			}
+			for _, e := range ents {
+				p, r := filepath.Join(dir, e.Name()), path.Join(rel, e.Name())
+				switch {
+				case e.IsDir():
+					walk(p, r)
+				case e.Type().IsRegular() && len(r) > len(templateSuffix) && r[len(r)-len(templateSuffix):] == templateSuffix:
+					out = append(out, Mapping{From: path.Join(imageOutput, r[:len(r)-len(templateSuffix)]), To: p, Scope: m.Scope, Origin: m.Origin})
+				}
+			}
+		}
+		walk(m.To, "")
+	}
+	return out
+}

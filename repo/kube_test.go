@@ -32,3 +32,27 @@ func TestKubeMounts(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
+
+// The official image renders /etc/nginx/templates/X.template into
+// /etc/nginx/conf.d/X, subdirectories kept; other files are not rendered.
+func TestEnvsubstOutputs(t *testing.T) {
+	mem := &repo.Mem{Files: map[string]repo.MemFile{
+		"nginx/templates/default.conf.template": {Data: "server {}\n"},
+		"nginx/templates/sub/api.conf.template": {Data: "server {}\n"},
+		"nginx/templates/README.md":             {Data: "x\n"},
+		"other/templates/ignored.conf.template": {Data: "server {}\n"},
+	}}
+	maps := repo.EnvsubstOutputs(mem, []repo.Mapping{
+		{From: "/etc/nginx/templates", To: "nginx/templates", Scope: ".", Origin: "compose.yaml:9"},
+		{From: "/etc/nginx/other", To: "other/templates", Scope: ".", Origin: "compose.yaml:10"},
+	})
+	var got []string
+	for _, m := range maps {
+		got = append(got, m.From+" -> "+m.To+" "+m.Origin)
+	}
+	slices.Sort(got)
+	want := []string{"/etc/nginx/conf.d/default.conf -> nginx/templates/default.conf.template compose.yaml:9", "/etc/nginx/conf.d/sub/api.conf -> nginx/templates/sub/api.conf.template compose.yaml:9"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
