@@ -52,6 +52,10 @@ func analyzeFiles(fsys repo.FS, top string, files []string) report.Result {
 			included[inc] = true
 		}
 	}
+	balancers := map[string][]string{}
+	for _, f := range files {
+		Balancers(trees[f], balancers)
+	}
 	for _, f := range files {
 		if included[f] {
 			continue
@@ -59,7 +63,7 @@ func analyzeFiles(fsys repo.FS, top string, files []string) report.Result {
 		t := trees[f]
 		res.Errors = append(res.Errors, t.Errors...)
 		if len(t.Errors) == 0 {
-			res.Findings = append(res.Findings, check(t)...)
+			res.Findings = append(res.Findings, check(t, balancers)...)
 		}
 		res.Summary.ApacheFiles += len(t.Files)
 	}

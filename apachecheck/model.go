@@ -18,6 +18,7 @@ type mapping struct {
 	location *Node             // the <Location> holding it, nil at server level
 	rewrite  bool
 	upgrade  bool // a RewriteRule under RewriteCond %{HTTP:Upgrade}
+	unknown  bool // a balancer whose members no file read here defines
 	wsWhy    string
 }
 
@@ -50,8 +51,42 @@ type config struct {
 	balancers map[string][]string // balancer://name -> member URLs
 }
 
-func buildConfig(t *Tree) *config {
-	c := &config{balancers: map[string][]string{}}
+// balancerKey names a balancer as <Proxy> and ProxyPass may both write it:
+// lower case, without a trailing slash or path.
+func balancerKey(u string) string {
+	key := strings.ToLower(u)
+	if i := strings.Index(key[min(len(key), len("balancer://")):], "/"); i >= 0 {
+		key = key[:len("balancer://")+i]
+	}
+	return key
+}
+
+// Balancers collects the members of every balancer a tree defines. httpd's
+// balancers are global: a vhost's ProxyPass may name one defined in any
+// other file of the server's config, so a run pools those of all its files.
+func Balancers(t *Tree, into map[string][]string) {
+	var walk func([]*Node)
+	walk = func(nodes []*Node) {
+		for _, n := range nodes {
+			switch {
+			case n.Section && n.Is("Proxy") && strings.HasPrefix(strings.ToLower(n.Arg(0)), "balancer://"):
+				for _, m := range n.Children {
+					if m.Is("BalancerMember") {
+						into[balancerKey(n.Arg(0))] = append(into[balancerKey(n.Arg(0))], m.Arg(0))
+					}
+				}
+			case n.Section:
+				walk(n.Children)
+			case n.Is("BalancerMember") && strings.HasPrefix(strings.ToLower(n.Arg(0)), "balancer://"):
+				into[balancerKey(n.Arg(0))] = append(into[balancerKey(n.Arg(0))], n.Arg(1))
+			}
+		}
+	}
+	walk(t.Root)
+}
+
+func buildConfig(t *Tree, balancers map[string][]string) *config {
+	c := &config{balancers: balancers}
 	server := &context{}
 	c.contexts = append(c.contexts, server)
 	unresolved := map[*Node]bool{}
@@ -73,18 +108,9 @@ func buildConfig(t *Tree) *config {
 			case n.Section && (name == "location" || name == "locationmatch"):
 				var lc []*Node
 				walk(n.Children, ctx, n, &lc)
-			case n.Section && name == "proxy" && strings.HasPrefix(strings.ToLower(n.Arg(0)), "balancer://"):
-				key := strings.TrimSuffix(strings.ToLower(n.Arg(0)), "/")
-				for _, m := range n.Children {
-					if m.Is("BalancerMember") {
-						c.balancers[key] = append(c.balancers[key], m.Arg(0))
-					}
-				}
 			case n.Section:
-				// <Directory>, <Files>, ...: ProxyPass is not allowed there.
-			case name == "balancermember" && loc == nil && strings.HasPrefix(strings.ToLower(n.Arg(0)), "balancer://"):
-				key := strings.TrimSuffix(strings.ToLower(n.Arg(0)), "/")
-				c.balancers[key] = append(c.balancers[key], n.Arg(1))
+				// <Proxy> (balancers: see Balancers), <Directory>, <Files>:
+				// ProxyPass is not allowed there.
 			case name == "proxypass" || name == "proxypassmatch":
 				m := &mapping{n: n, regex: name == "proxypassmatch", location: loc, params: map[string]string{}}
 				args := n.Args
@@ -142,11 +168,11 @@ func (c *config) wsTarget(m *mapping) string {
 	case "ws", "wss":
 		return "its target is " + s + "://"
 	case "balancer":
-		key := strings.ToLower(m.target)
-		if i := strings.Index(key[len("balancer://"):], "/"); i >= 0 {
-			key = key[:len("balancer://")+i]
+		members, ok := c.balancers[balancerKey(m.target)]
+		if !ok {
+			m.unknown = true // defined in a file this run did not read
 		}
-		for _, u := range c.balancers[key] {
+		for _, u := range members {
 			if l := strings.ToLower(u); strings.HasPrefix(l, "ws://") || strings.HasPrefix(l, "wss://") {
 				return "the members of " + m.target + " are ws://"
 			}

@@ -20,8 +20,10 @@ with Host 127.0.0.1:PORT; the handshake without Origin upgrades).`,
 backend accept the public origin explicitly.`,
 	},
 	check: func(p *pass, c *context) {
-		if c.unknown {
-			return // an Include this file could not read may set it
+		if c.unknown || c.vhost == nil {
+			// An Include this file could not read may set it; mappings
+			// outside a <VirtualHost> are a fragment's, whose includer may.
+			return
 		}
 		eff := c.preserve
 		if eff == nil {
@@ -35,10 +37,7 @@ backend accept the public origin explicitly.`,
 			if m.target == "!" || (m.wsWhy == "" && !wsByPath) {
 				continue
 			}
-			site, why := m.n, "its WebSocket mapping "+m.String()
-			if c.vhost != nil {
-				site = c.vhost
-			}
+			site, why := c.vhost, "its WebSocket mapping "+m.String()
 			if c.preserve != nil {
 				site = c.preserve
 			}

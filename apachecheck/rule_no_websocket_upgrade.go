@@ -27,7 +27,7 @@ ws:// (wss:// for an https backend).`,
 	},
 	check: func(p *pass, c *context) {
 		for _, m := range c.maps {
-			if m.rewrite || m.wsWhy != "" || m.target == "!" || !wsPath(m.path) {
+			if m.rewrite || m.wsWhy != "" || m.unknown || m.target == "!" || !wsPath(m.path) {
 				continue
 			}
 			if s := m.scheme(); s != "http" && s != "https" && s != "balancer" {

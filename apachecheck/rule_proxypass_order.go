@@ -31,7 +31,7 @@ upgrade=websocket) above the shorter path that hides it; the longest paths go fi
 				continue
 			}
 			for _, e := range c.maps[:j] {
-				if e.location != nil || e.rewrite || e.wsWhy != "" || e.target == "!" || !e.takes(path) {
+				if e.location != nil || e.rewrite || e.wsWhy != "" || e.unknown || e.target == "!" || !e.takes(path) {
 					continue
 				}
 				p.report(w.n, "a WebSocket mapping because "+w.wsWhy,

@@ -63,8 +63,8 @@ func (p *pass) report(n *Node, reason, format string, args ...any) {
 }
 
 // check runs every rule over one loaded tree and applies its ignores.
-func check(t *Tree) []report.Finding {
-	c := buildConfig(t)
+func check(t *Tree, balancers map[string][]string) []report.Finding {
+	c := buildConfig(t, balancers)
 	var findings []report.Finding
 	for _, r := range rules {
 		p := &pass{c: c, rule: r, findings: &findings, seen: map[*Node]bool{}}

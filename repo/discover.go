@@ -22,7 +22,7 @@ const (
 	LayoutFile       // a compose file or Dockerfile: read for path maps
 	NginxYAML        // YAML holding nginx text (ConfigMap data, Helm values): its strings are analyzed
 	HAProxy          // HAProxy config: analyzed by haproxycheck
-	Apache           // Apache httpd config with ProxyPass or RewriteRule [P]: analyzed by apachecheck
+	Apache           // Apache httpd config (sections or proxy directives): analyzed by apachecheck
 )
 
 // Inventory is what discovery found below one directory.
@@ -193,10 +193,9 @@ func Classify(p string, b []byte) (Kind, string) {
 		return HAProxy, ""
 	}
 	if apacheSection.Match(b) || apacheProxy.Match(b) {
-		if apacheProxy.Match(b) {
-			return Apache, ""
-		}
-		return Other, ""
+		// Every httpd config, proxying or not: a vhost that only includes
+		// its ProxyPass lines must be read for them to be judged in it.
+		return Apache, ""
 	}
 	if !nginxName(p) && ext != ".nginx" && !isTemplateName(name) {
 		return Other, ""

@@ -26,7 +26,7 @@ func TestClassify(t *testing.T) {
 		{"lb/haproxy.cfg", "frontend www\n    bind :80\n    use_backend ws if { hdr(upgrade) -i websocket }\nbackend ws\n    server a a:1\n", HAProxy},
 		{"app/settings.cfg", "backend {\n  url = \"x\"\n}\n", Other},
 		{"apache/vhost.conf", "<VirtualHost *:80>\n    ProxyPass /ws ws://app/ws\n</VirtualHost>\n", Apache},
-		{"apache/plain.conf", "<VirtualHost *:80>\n    DocumentRoot /var/www\n</VirtualHost>\n", Other},
+		{"apache/plain.conf", "<VirtualHost *:80>\n    DocumentRoot /var/www\n</VirtualHost>\n", Apache},
 		{"k8s/ingress.yaml", "apiVersion: networking.k8s.io/v1\nkind: Ingress\n", NotAnalyzed},
 		{"docker-compose.yml", "services: {}\n", LayoutFile},
 		{"images/web/Containerfile", "FROM nginx\n", LayoutFile},
