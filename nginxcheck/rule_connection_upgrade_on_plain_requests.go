@@ -47,10 +47,12 @@ are reported: such a location may get nothing but handshakes.`,
 // "^/ws/chat/".
 var webSocketWord = regexp.MustCompile(`^(wss?|.*socket.*|.*sock|sockjs.*|cable|hubs?|.*hub|signalr|hmr|live|stream|streaming|events?|realtime|rt|push|terminal|tty|shell|console|notifications?|subscriptions?|graphql|mqtt|chat|ws.+|.+ws)$`)
 
+var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
+
 // mayBeWebSocketOnly reports a location path with a word that suggests
 // WebSocket-only traffic; "/" or "/api/" have none.
 func mayBeWebSocketOnly(path string) bool {
-	for _, w := range regexp.MustCompile(`[^a-z0-9]+`).Split(strings.ToLower(path), -1) {
+	for _, w := range nonWord.Split(strings.ToLower(path), -1) {
 		if w != "" && webSocketWord.MatchString(w) {
 			return true
 		}
