@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wscheck/wscheck/nginxcheck/load"
 )
 
 var updateExplain = flag.Bool("update-explain", false, "rewrite testdata/explain/golden")
@@ -186,8 +188,30 @@ func TestExplainFacts(t *testing.T) {
 	if v := ExplainAt("conf.d/missing.conf", 3, tree); len(v.Errors) != 1 || len(v.Locations) != 0 {
 		t.Errorf("a missing file: %+v", v)
 	}
+	if l := at("templates/site.conf.j2", 14, tree); l.Location != "/{{...}}/socket" || strings.ContainsRune(l.Match+l.Reason, load.PlaceholderRune) {
+		t.Errorf("a placeholder in a location's path is shown as %q (%s; %s)", l.Location, l.Match, l.Reason)
+	}
 	tmpl := ExplainAt("templates/site.conf.j2", 5, ViewOptions{}).Locations[0]
 	if !tmpl.ReadTimeout.Unknown || !tmpl.Headers.Unknown || sent(tmpl)["Upgrade"] != "websocket" {
 		t.Errorf("template: read timeout %+v, headers unknown %v, sends %v", tmpl.ReadTimeout, tmpl.Headers.Unknown, sent(tmpl))
+	}
+}
+
+// TestProxyHost: $proxy_host is proxy_pass's host with its port, except the
+// scheme's default port (observed with Debian's nginx 1.22.1: proxy_pass
+// http://127.0.0.1:80 sends "Host: 127.0.0.1").
+func TestProxyHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://127.0.0.1:80": "127.0.0.1", "http://127.0.0.1:80/": "127.0.0.1", "http://127.0.0.1:9001/x/": "127.0.0.1:9001",
+		"http://app": "app", "https://app:443": "app", "https://app:8443": "app:8443",
+	} {
+		if got, ok := proxyHost(&Setting{Value: in}); !ok || got != want {
+			t.Errorf("proxyHost(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"http://$backend", "unix:/run/app.sock", "grpc://app"} {
+		if got, ok := proxyHost(&Setting{Value: in}); ok {
+			t.Errorf("proxyHost(%q) = %q, want unknown", in, got)
+		}
 	}
 }
