@@ -225,7 +225,7 @@ func (a *analysis) addTree(t *load.Tree) {
 	for _, m := range t.Mapped {
 		if k := m.From + "=" + m.To; !a.used[k] {
 			a.used[k] = true
-			a.summary.PathMaps = append(a.summary.PathMaps, report.PathMap{From: m.From, To: m.To, Origin: m.Origin})
+			a.summary.PathMaps = append(a.summary.PathMaps, report.PathMap{From: m.From, To: repo.DisplayName(m.To), Origin: m.Origin})
 		}
 	}
 	complete := t.Context == load.Main && len(t.Unresolved) == 0 && len(t.Errors) == 0
@@ -248,7 +248,7 @@ func (a *analysis) addTree(t *load.Tree) {
 // its includer; the rest are roots.
 func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
 	inv := repo.Discover(fsys, dir, repo.WalkOptions{Include: a.opts.Include, Exclude: a.opts.Exclude})
-	lay := repo.InferLayout(fsys, dir, inv.Layouts, inv.Nginx)
+	lay := repo.InferLayout(fsys, dir, inv.Layouts, inv.YAML, inv.Nginx)
 	a.errors = append(a.errors, inv.Errors...)
 	a.errors = append(a.errors, lay.Errors...)
 	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, inv.NotAnalyzed...)
@@ -336,7 +336,8 @@ func (a *analysis) finish() report.Result {
 	res.Errors = a.errors
 	// A YAML string's text is a virtual file: report its YAML file.
 	for i := range res.Findings {
-		res.Findings[i].File = repo.SourceName(res.Findings[i].File)
+		f := &res.Findings[i]
+		f.File, f.Message, f.Reason = repo.SourceName(f.File), repo.SourceText(f.Message), repo.SourceText(f.Reason)
 	}
 	for i := range res.Errors {
 		res.Errors[i].File = repo.SourceName(res.Errors[i].File)

@@ -38,10 +38,11 @@ func proxyPath(p string) bool {
 	return slices.ContainsFunc(proxyPaths, func(r string) bool { return within(r, p) })
 }
 
-// InferLayout reads compose files, Dockerfiles and rootfs trees for the
-// mappings they imply. configs are the nginx files found, whose
+// InferLayout reads compose files, Dockerfiles, Kubernetes manifests and
+// rootfs trees for the mappings they imply. yamls are the YAML files
+// holding nginx text (ConfigMaps); configs are the nginx files found, whose
 // `.../etc/nginx` ancestors are trees copied into an image.
-func InferLayout(fsys FS, top string, layouts, configs []string) Layout {
+func InferLayout(fsys FS, top string, layouts, yamls, configs []string) Layout {
 	var l Layout
 	contexts := map[string]string{} // Dockerfile -> build context, from compose
 	for _, f := range layouts {
@@ -58,6 +59,13 @@ func InferLayout(fsys FS, top string, layouts, configs []string) Layout {
 			l.dockerfile(fsys, f, ctx)
 		}
 	}
+	var manifests []string
+	for _, f := range append(slices.Clone(layouts), yamls...) {
+		if ext := filepath.Ext(f); (ext == ".yaml" || ext == ".yml") && !IsCompose(f) {
+			manifests = append(manifests, f)
+		}
+	}
+	l.kubernetes(fsys, manifests)
 	l.trees(configs)
 	return l
 }
