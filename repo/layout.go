@@ -66,8 +66,53 @@ func InferLayout(fsys FS, top string, layouts, yamls, configs []string) Layout {
 		}
 	}
 	l.kubernetes(fsys, manifests)
+	l.renderedTemplates(fsys)
 	l.trees(configs)
 	return l
+}
+
+// The official nginx image renders /etc/nginx/templates/X.template into
+// /etc/nginx/conf.d/X at start (docker-entrypoint.d/20-envsubst-on-templates.sh:
+// NGINX_ENVSUBST_TEMPLATE_DIR, _SUFFIX and _OUTPUT_DIR default to these).
+const (
+	imageTemplateDir = "/etc/nginx/templates"
+	imageTemplateExt = ".template"
+	imageOutputDir   = "/etc/nginx/conf.d"
+)
+
+// renderedTemplates maps each template mounted or copied into the
+// official image's template directory onto the conf.d file it becomes.
+func (l *Layout) renderedTemplates(fsys FS) {
+	for _, m := range slices.Clone(l.Maps) {
+		if !within(imageTemplateDir, m.From) {
+			continue
+		}
+		add := func(file, rel string) {
+			if strings.HasSuffix(rel, imageTemplateExt) {
+				l.Maps = append(l.Maps, Mapping{From: path.Join(imageOutputDir, strings.TrimSuffix(rel, imageTemplateExt)), To: file, Scope: m.Scope, Origin: m.Origin})
+			}
+		}
+		base := strings.TrimPrefix(strings.TrimPrefix(m.From, imageTemplateDir), "/")
+		var walkDir func(dir, rel string)
+		walkDir = func(dir, rel string) {
+			ents, err := fsys.ReadDir(dir)
+			if err != nil {
+				return
+			}
+			for _, e := range ents {
+				if e.IsDir() {
+					walkDir(filepath.Join(dir, e.Name()), path.Join(rel, e.Name()))
+				} else {
+					add(filepath.Join(dir, e.Name()), path.Join(rel, e.Name()))
+				}
+			}
+		}
+		if st, err := fsys.Stat(m.To); err == nil && st.IsDir() {
+			walkDir(m.To, base)
+		} else if err == nil {
+			add(m.To, base)
+		}
+	}
 }
 
 func (l *Layout) errorf(file string, line int, format string, args ...any) {
