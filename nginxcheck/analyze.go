@@ -253,12 +253,13 @@ func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
 	a.errors = append(a.errors, lay.Errors...)
 	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, inv.NotAnalyzed...)
 	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, lay.NotAnalyzed...)
-	a.maps = lay.Maps
-	a.within(dir)
 	found := inv.Nginx
 	for _, y := range inv.YAML {
 		found = append(found, a.addYAML(y)...)
 	}
+	// ConfigMap keys land where workloads mount them (repo.InferLayout).
+	a.maps = lay.Maps
+	a.within(dir)
 	a.analyzeFiles(found)
 }
 

@@ -75,3 +75,19 @@ func TestAdviceFollowsNginxVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestListenPort(t *testing.T) {
+	for addr, want := range map[string]int{
+		"8080": 8080, "127.0.0.1:8080": 8080, "*:80": 80, "[::]:443": 443, "[::1]": 80,
+		"localhost": 80, "app.example.test:8443": 8443,
+	} {
+		if got, ok := listenPort(addr); !ok || got != want {
+			t.Errorf("listenPort(%q) = %d, %v; want %d", addr, got, ok, want)
+		}
+	}
+	for _, addr := range []string{"unix:/run/nginx.sock", "${PORT}", "0", "99999", "", "127.0.0.1:http"} {
+		if got, ok := listenPort(addr); ok {
+			t.Errorf("listenPort(%q) = %d, known; want unknown", addr, got)
+		}
+	}
+}

@@ -238,15 +238,6 @@ func nthLine(b []byte, n int) []byte {
 	return b
 }
 
-// DisplayName shows a virtual file as its YAML file and key.
-func DisplayName(name string) string {
-	file, key, ok := strings.Cut(name, virtualSep)
-	if !ok {
-		return name
-	}
-	return file + " (" + key + ")"
-}
-
 // SourceText rewrites every virtual file name in a message to its YAML
 // file: positions in a YAML string's text are the YAML file's own.
 func SourceText(s string) string {

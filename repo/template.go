@@ -635,7 +635,7 @@ func (n *neutralizer) fillMarker(text []byte, marker string) bool {
 			}
 			k = utf8.RuneCountInString(marker)
 		}
-		for ; k < utf8.RuneCount(l); k++ {
+		for width := utf8.RuneCount(l); k < width; k++ {
 			n.out = append(n.out, ' ')
 			n.ns.feed(' ')
 		}

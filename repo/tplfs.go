@@ -41,6 +41,11 @@ func SourceName(name string) string {
 	return file
 }
 
+// DisplayName writes a virtual name for people: file#key.
+func DisplayName(name string) string {
+	return strings.Replace(name, virtualSep, "#", 1)
+}
+
 // ReadFile reads name, neutralizing template syntax.
 func (t *TemplateFS) ReadFile(name string) ([]byte, error) {
 	t.mu.Lock()
@@ -63,6 +68,14 @@ func (t *TemplateFS) ReadFile(name string) ([]byte, error) {
 		t.mu.Unlock()
 	}
 	return nz.Text, nil
+}
+
+// Virtual reports whether AddYAML registered the nginx string at key.
+func (t *TemplateFS) Virtual(file, key string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, ok := t.virtual[VirtualName(file, key)]
+	return ok
 }
 
 // Templated reports whether a (possibly virtual) file was read through

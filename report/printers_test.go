@@ -84,7 +84,7 @@ func TestTextLayout(t *testing.T) {
 	for name, color := range map[string]bool{"plain": false, "color": true} {
 		t.Run(name, func(t *testing.T) {
 			var out, errs bytes.Buffer
-			if err := WriteText(&out, in, TextOptions{Color: color, Errors: &errs}); err != nil {
+			if err := WriteText(&out, in, TextOptions{Color: color, Errors: &errs, ErrorsColor: color}); err != nil {
 				t.Fatal(err)
 			}
 			got := "-- stdout\n" + out.String() + "-- stderr\n" + errs.String()
@@ -109,6 +109,19 @@ func TestTextLayout(t *testing.T) {
 				t.Errorf("colour %v, but escape sequences present: %v", color, hasEscape)
 			}
 		})
+	}
+}
+
+// TestTextColorPerWriter: findings and errors are coloured apart, as
+// their writers may be a pipe and a terminal.
+func TestTextColorPerWriter(t *testing.T) {
+	in := loadInput(t)
+	var out, errs bytes.Buffer
+	if err := WriteText(&out, in, TextOptions{Errors: &errs, ErrorsColor: true}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "\x1b[") || !strings.Contains(errs.String(), "\x1b[1;31m"+InputErrorLabel) {
+		t.Errorf("want plain findings and coloured errors:\n%s\n%s", out.String(), errs.String())
 	}
 }
 

@@ -7,12 +7,15 @@ import (
 
 // TextOptions steer the text layout.
 type TextOptions struct {
-	// Color adds ANSI colour (severity, position, rule); the caller
-	// decides (--color, NO_COLOR, a terminal).
+	// Color adds ANSI colour (severity, position, rule) to the findings;
+	// the caller decides (--color, NO_COLOR, a terminal).
 	Color bool
 	// Errors receives input errors; nil prints them to the findings'
 	// writer. The CLI passes stderr, so piped findings stay findings.
 	Errors io.Writer
+	// ErrorsColor colours the input errors. It is decided apart from
+	// Color: in `wscheck . | less` stderr is still the terminal.
+	ErrorsColor bool
 }
 
 // ANSI SGR sequences the text layout uses.
@@ -29,23 +32,27 @@ const (
 // the place of a finding's severity: "broken.conf:7:1: error[input]: ...".
 const InputErrorLabel = "error[input]"
 
-// WriteText prints each finding (config-derived text escaped, see Escape) as `file:line:col: severity: message
+// WriteText prints each finding as `file:line:col: severity: message
 // (rule)`, the form editors and terminals make clickable, with its reason
-// on an indented line below. Input errors, `file:line:col: error[input]:
-// message`, go to opts.Errors, before the findings.
+// on an indented line below; text that comes from the input is escaped
+// (see Escape). Input errors, `file:line:col: error[input]: message`, go
+// to opts.Errors, before the findings.
 func WriteText(w io.Writer, r Result, opts TextOptions) error {
-	paint := func(sgr, s string) string {
-		if !opts.Color {
-			return s
+	painter := func(on bool) func(sgr, s string) string {
+		return func(sgr, s string) string {
+			if !on {
+				return s
+			}
+			return sgr + s + sgrReset
 		}
-		return sgr + s + sgrReset
 	}
-	errOut := opts.Errors
+	paint := painter(opts.Color)
+	errOut, paintErr := opts.Errors, painter(opts.ErrorsColor)
 	if errOut == nil {
-		errOut = w
+		errOut, paintErr = w, paint
 	}
 	for _, e := range r.Errors {
-		if _, err := fmt.Fprintf(errOut, "%s: %s: %s\n", paint(sgrBold, Position(Escape(e.File), e.Line, e.Column)), paint(sgrRed, InputErrorLabel), Escape(e.Message)); err != nil {
+		if _, err := fmt.Fprintf(errOut, "%s: %s: %s\n", paintErr(sgrBold, Position(Escape(e.File), e.Line, e.Column)), paintErr(sgrRed, InputErrorLabel), Escape(e.Message)); err != nil {
 			return err
 		}
 	}

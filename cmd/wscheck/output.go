@@ -81,7 +81,8 @@ func (o *outputFlags) emit(e *env, res report.Result, failOn report.Severity, se
 	if o.format == "text" {
 		// Input errors go to stderr: a pipe of findings carries only
 		// findings, and a broken run is visible on the terminal.
-		err = report.WriteText(e.stdout, res, report.TextOptions{Color: o.useColor(e, e.stdout), Errors: e.stderr})
+		err = report.WriteText(e.stdout, res, report.TextOptions{
+			Color: o.useColor(e, e.stdout), Errors: e.stderr, ErrorsColor: o.useColor(e, e.stderr)})
 	} else {
 		err = report.Write(e.stdout, o.format, res, opts)
 	}
