@@ -166,7 +166,11 @@ func (c *checker) checkCall(cur inspector.Cursor, file *ast.File, call *ast.Call
 	}
 	fnCur, ok := enclosingFunc(cur)
 	if !ok {
-		return
+		// A package-level var initialised by a dial constructor, as in
+		// var DefaultDialer = NewDialer(websocket.DefaultDialer, nil).
+		for f := range cur.Enclosing((*ast.File)(nil)) {
+			fnCur = f
+		}
 	}
 	d := dial{c: c, spec: spec, call: call, file: file, fn: fnCur}
 	if u := spec.urlExpr(call); u != nil {

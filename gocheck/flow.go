@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
@@ -205,7 +206,7 @@ func (c *checker) fateAsArg(callCur inspector.Cursor, arg ast.Expr, depth int) f
 		if c.stripsKey(fd) {
 			return fateStripped
 		}
-		i := slicesIndex(call.Args, arg)
+		i := slices.Index(call.Args, arg)
 		if i < 0 || sig.Variadic() && i >= sig.Params().Len()-1 || i >= sig.Params().Len() {
 			return fateUnknown
 		}
@@ -322,7 +323,7 @@ func (c *checker) fateOfVar(at inspector.Cursor, v *types.Var, depth int) fate {
 		if c.pass.TypesInfo.Uses[id] != v {
 			continue
 		}
-		if as, ok := cur.Parent().Node().(*ast.AssignStmt); ok && containsExpr(as.Lhs, id) {
+		if as, ok := cur.Parent().Node().(*ast.AssignStmt); ok && slices.Contains(as.Lhs, ast.Expr(id)) {
 			if len(as.Lhs) == len(as.Rhs) {
 				for i, l := range as.Lhs {
 					if l == id {
@@ -364,7 +365,7 @@ func (c *checker) fateOfParam(fn *types.Func, fd *ast.FuncDecl, i int, depth int
 		if c.pass.TypesInfo.Uses[id] != v {
 			continue
 		}
-		if as, ok := idCur.Parent().Node().(*ast.AssignStmt); ok && containsExpr(as.Lhs, id) {
+		if as, ok := idCur.Parent().Node().(*ast.AssignStmt); ok && slices.Contains(as.Lhs, ast.Expr(id)) {
 			continue
 		}
 		f |= c.fateOfExpr(idCur, depth+1)
@@ -465,24 +466,6 @@ func (c *checker) packageLiteral(id *ast.Ident) *ast.CompositeLit {
 		}
 	}
 	return nil
-}
-
-func slicesIndex(list []ast.Expr, e ast.Expr) int {
-	for i, x := range list {
-		if x == e {
-			return i
-		}
-	}
-	return -1
-}
-
-func containsExpr(list []ast.Expr, e ast.Expr) bool {
-	for _, x := range list {
-		if x == e {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *checker) isIncomingRequest(e ast.Expr) bool {

@@ -116,3 +116,19 @@ func mutating(h http.Header) {
 func useMutating() {
 	mutating(http.Header{})
 }
+
+// DialFunc dials url when called.
+type DialFunc func(ctx context.Context, url string) (*websocket.Conn, error)
+
+// NewDialFunc returns a closure that dials with the header it was given.
+func NewDialFunc(d *websocket.Dialer, h http.Header) DialFunc { // want NewDialFunc:`dialForward`
+	return func(ctx context.Context, url string) (*websocket.Conn, error) {
+		c, _, err := d.DialContext(ctx, url, h)
+		return c, err
+	}
+}
+
+// DefaultDialFunc dials with an empty header.
+var DefaultDialFunc = NewDialFunc(websocket.DefaultDialer, make(http.Header)) // want `gorilla/websocket dial through NewDialFunc sends no Origin header`
+
+var OriginDialFunc = NewDialFunc(websocket.DefaultDialer, http.Header{"Origin": {"https://chat.example.com"}})
