@@ -41,12 +41,24 @@ func (f fate) testOnly(sends bool) bool {
 	return f&(fateServer|fateExpected|fateStripped) != 0 || (f&fateTable != 0 && !sends)
 }
 
-const maxFlowDepth = 12
+const (
+	maxFlowDepth = 12
+	// maxFlowSteps bounds the work for one handshake: past it the data's
+	// fate is unknown, so the finding stays and the pass never stalls.
+	maxFlowSteps = 5000
+)
+
+// traced runs one handshake's flow analysis with a fresh step budget.
+func (c *checker) traced(f func() fate) fate {
+	c.flowSteps = 0
+	return f()
+}
 
 // fateOfExpr follows the value of the expression at cur upwards: into the
 // call, literal, assignment or return that uses it.
 func (c *checker) fateOfExpr(cur inspector.Cursor, depth int) fate {
-	if depth > maxFlowDepth {
+	c.flowSteps++
+	if depth > maxFlowDepth || c.flowSteps > maxFlowSteps {
 		return fateUnknown
 	}
 	node := cur.Node()

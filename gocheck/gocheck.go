@@ -85,6 +85,7 @@ type checker struct {
 	paramFates map[paramKey]fate
 	paramBusy  map[paramKey]bool
 	inParam    map[*ast.FuncDecl]int // functions whose parameter is being followed
+	flowSteps  int                   // steps taken following the current handshake
 }
 
 func (c *checker) run() {

@@ -31,7 +31,7 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 	note := func(key string, at ast.Node, value ast.Expr, carrier func() fate) {
 		switch {
 		case strings.EqualFold(key, "Sec-WebSocket-Key"):
-			s := rawSite{at: at, fate: carrier()}
+			s := rawSite{at: at, fate: c.traced(carrier)}
 			if value != nil {
 				s.value, s.known = c.constValue(fn, value)
 			}
@@ -116,7 +116,7 @@ func (c *checker) checkRaw(fn inspector.Cursor) {
 				litUpgrade = true
 			}
 			if i := strings.Index(lower, "sec-websocket-key:"); i >= 0 {
-				site := rawSite{at: top.Node(), fate: c.fateOfExpr(top, 0)}
+				site := rawSite{at: top.Node(), fate: c.traced(func() fate { return c.fateOfExpr(top, 0) })}
 				v := s[i+len("sec-websocket-key:"):]
 				if j := strings.IndexAny(v, "\r\n"); j >= 0 {
 					v = v[:j]

@@ -31,6 +31,8 @@ type analysis struct {
 	// nil for a dump.
 	tfs       *repo.TemplateFS
 	templated map[string]bool // source files counted as templates
+	// onModel, when set, sees every model the rules run on (explain.go).
+	onModel func(m *model, complete bool)
 }
 
 func newAnalysis(src load.Source, opts Options) *analysis {
@@ -229,7 +231,11 @@ func (a *analysis) addTree(t *load.Tree) {
 		}
 	}
 	complete := t.Context == load.Main && len(t.Unresolved) == 0 && len(t.Errors) == 0
-	findings, judged := runRules(buildModel(t), a.opts, complete)
+	m := buildModel(t)
+	if a.onModel != nil {
+		a.onModel(m, complete)
+	}
+	findings, judged := runRules(m, a.opts, complete)
 	a.findings = append(a.findings, findings...)
 	for _, ws := range judged {
 		n := ws.node

@@ -33,3 +33,15 @@ func TestClassifyTemplates(t *testing.T) {
 		}
 	}
 }
+
+func TestClassifyBIND(t *testing.T) {
+	named := "include \"/etc/rndc.key\";\noptions {\n  listen-on port {{ port }} { any; };\n  directory \"/var/lib/named\";\n  allow-new-zones yes;\n};\n"
+	if got, _ := repo.Classify("roles/designate/templates/named.conf.j2", []byte(named)); got != repo.Other {
+		t.Errorf("BIND named.conf taken for %v", got)
+	}
+	// A stray "};" alone does not make an nginx file BIND: nginx's error stays.
+	typo := "server {\n  listen 80;\n  location / { proxy_pass http://x; }\n};\n"
+	if got, _ := repo.Classify("conf.d/site.conf", []byte(typo)); got != repo.Nginx {
+		t.Errorf("nginx file with a stray ; taken for %v", got)
+	}
+}

@@ -21,6 +21,7 @@ const (
 	NotAnalyzed      // proxy config wscheck does not read (yet): listed in the summary
 	LayoutFile       // a compose file or Dockerfile: read for path maps
 	NginxYAML        // YAML holding nginx text (ConfigMap data, Helm values): its strings are analyzed
+	HAProxy          // HAProxy config: analyzed by haproxycheck
 )
 
 // Inventory is what discovery found below one directory.
@@ -28,6 +29,7 @@ type Inventory struct {
 	Nginx       []string // nginx configs, in walk order
 	Layouts     []string // compose files, Dockerfiles, Kubernetes manifests
 	YAML        []string // YAML files with nginx strings (see TemplateFS.AddYAML)
+	HAProxy     []string // HAProxy configs, in walk order
 	NotAnalyzed []report.Skipped
 	Errors      []report.FileError
 }
@@ -102,6 +104,8 @@ func walk(fsys FS, top, dir string, opts WalkOptions, inv *Inventory) {
 			if k8sWorkload.Match(b) { // a ConfigMap beside the Deployment that mounts it
 				inv.Layouts = append(inv.Layouts, p)
 			}
+		case HAProxy:
+			inv.HAProxy = append(inv.HAProxy, p)
 		case NotAnalyzed:
 			inv.NotAnalyzed = append(inv.NotAnalyzed, report.Skipped{File: p, Reason: why})
 		}
@@ -161,6 +165,10 @@ var (
 	k8sWorkload    = regexp.MustCompile(`(?m)^kind:\s*["']?(?:Deployment|StatefulSet|DaemonSet|Pod)["']?\s*$`)
 )
 
+// braceFormat: a line ending in "{" or ";", or one of only "}" (nginx,
+// HCL, HOCON); HAProxy's anonymous ACLs "{ ... }" close on their line.
+var braceFormat = regexp.MustCompile(`(?m)[{;][ \t]*$|^[ \t]*\}[ \t]*$`)
+
 // Classify says what a file is from its name and content, and for a file
 // wscheck does not judge, why.
 func Classify(p string, b []byte) (Kind, string) {
@@ -177,8 +185,8 @@ func Classify(p string, b []byte) (Kind, string) {
 		}
 		return Other, ""
 	}
-	if haproxySection.Match(b) && !bytes.Contains(b, []byte("{")) && (ext == ".cfg" || strings.Contains(name, "haproxy")) {
-		return NotAnalyzed, "HAProxy config: HAProxy is not analyzed yet"
+	if haproxySection.Match(b) && !braceFormat.Match(b) && (ext == ".cfg" || strings.Contains(name, "haproxy")) {
+		return HAProxy, ""
 	}
 	if apacheSection.Match(b) || apacheProxy.Match(b) {
 		if apacheProxy.Match(b) {
@@ -204,11 +212,22 @@ func Classify(p string, b []byte) (Kind, string) {
 		}
 		text = nz.Text
 	}
-	if !nginxLike.Match(text) || !nginxShaped(text) {
+	if !nginxLike.Match(text) || !nginxShaped(text) || bindLike(text) {
 		return Other, ""
 	}
 	return Nginx, ""
 }
+
+var (
+	bindClose  = regexp.MustCompile(`(?m)^\s*\};\s*$`)
+	hyphenName = regexp.MustCompile(`(?m)^\s*[a-z]+(?:-[a-z]+)+\s`)
+)
+
+// bindLike: BIND's named.conf (often a .conf.j2 beside nginx templates in
+// Ansible roles) shares nginx's braces and semicolons, but closes blocks
+// with "};" and names its options with hyphens (listen-on, allow-query);
+// nginx has neither.
+func bindLike(b []byte) bool { return bindClose.Match(b) && hyphenName.Match(b) }
 
 func isTemplateName(name string) bool {
 	_, ok := TemplateName(name)

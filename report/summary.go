@@ -17,6 +17,7 @@ type Summary struct {
 	Templates          int       `json:"templates"`                    // templated files analyzed
 	TemplateLocations  int       `json:"template_websocket_locations"` // WebSocket locations judged in them
 	GoPackages         int       `json:"go_packages"`                  // Go packages analyzed
+	HAProxyFiles       int       `json:"haproxy_files"`                // HAProxy configs analyzed
 	PathMaps           []PathMap `json:"path_maps"`                    // given or inferred from the layout
 	NotAnalyzed        []Skipped `json:"not_analyzed"`
 }
@@ -41,6 +42,7 @@ func (s *Summary) Merge(o Summary) {
 	s.Templates += o.Templates
 	s.TemplateLocations += o.TemplateLocations
 	s.GoPackages += o.GoPackages
+	s.HAProxyFiles += o.HAProxyFiles
 	s.PathMaps = append(s.PathMaps, o.PathMaps...)
 	s.NotAnalyzed = append(s.NotAnalyzed, o.NotAnalyzed...)
 }
@@ -99,6 +101,9 @@ func WriteSummary(w io.Writer, r Result, verbose bool) {
 	}
 	if s.Templates > 0 {
 		parts = append(parts, plural(s.Templates, "template")+" ("+plural(s.TemplateLocations, "WebSocket location")+" in them)")
+	}
+	if s.HAProxyFiles > 0 {
+		parts = append(parts, plural(s.HAProxyFiles, "HAProxy file"))
 	}
 	if s.GoPackages > 0 {
 		parts = append(parts, plural(s.GoPackages, "Go package"))

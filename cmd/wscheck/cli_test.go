@@ -312,10 +312,23 @@ func TestRulesHalves(t *testing.T) {
 		t.Fatalf("rules: exit %d", code)
 	}
 	half := map[string]string{}
-	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		if f := strings.Fields(l); len(f) > 2 {
-			half[f[0]] = f[1]
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	titleAt := -1
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 4 {
+			t.Fatalf("not a rule line: %q", l)
 		}
+		half[f[0]] = f[1]
+		// Every title starts in the same column.
+		at := strings.Index(l, "  "+f[3]) + 2
+		if titleAt >= 0 && at != titleAt {
+			t.Errorf("title of %s starts at column %d, others at %d", f[0], at, titleAt)
+		}
+		titleAt = at
+	}
+	if len(lines) != len(allRules()) {
+		t.Errorf("%d lines for %d rules", len(lines), len(allRules()))
 	}
 	for rule, want := range map[string]string{
 		"unused-ignore": "nginx,go", "invalid-ignore": "nginx,go",

@@ -45,9 +45,11 @@ func commands() []command {
 				"wscheck nginx --nginx-version 1.26.3 ./deploy",
 				"nginx -T | wscheck nginx -",
 				"wscheck nginx --tree . conf.d/app.conf",
+				"wscheck nginx --locations --format json ./deploy",
 			},
 			run: runNginx,
 		},
+		haproxyCommand(),
 		{
 			name: "go", usage: "wscheck go [flags] [PACKAGES]",
 			summary: "analyze Go packages (default ./...) for websocket client and server mistakes",
@@ -68,12 +70,25 @@ func commands() []command {
 			run:      runRules,
 		},
 		{
-			name: "explain", usage: "wscheck explain RULE",
-			summary:  "print a rule's documentation with a bad and a good example",
-			about:    "Print a rule's documentation: what breaks, how to fix it, a bad and a good example.",
-			args:     []argDoc{{"RULE", "a rule name, as `wscheck rules` lists them"}},
-			examples: []string{"wscheck explain missing-upgrade-header"},
-			run:      runExplain,
+			name: "explain", usage: "wscheck explain [flags] RULE | FILE:LINE",
+			summary: "print a rule's documentation, or the effective config of the location at FILE:LINE",
+			about: "With RULE: print its documentation: what breaks, how to fix it, a bad and a good example.\n" +
+				"With FILE:LINE: print the location holding that line as nginx uses it: the requests it\n" +
+				"matches, whether it is judged a WebSocket location and why, its effective proxy settings\n" +
+				"(proxy_pass, proxy_http_version, timeouts, every proxy_set_header sent, with where each\n" +
+				"comes from), what its Upgrade/Connection/Host variables evaluate to in a browser's\n" +
+				"handshake, and its findings. The flags apply to this form; the exit status is that of\n" +
+				"`wscheck nginx` for its findings.",
+			args: []argDoc{
+				{"RULE", "a rule name, as `wscheck rules` lists them"},
+				{"FILE:LINE", "a location's line, or any line inside its block (or of a snippet it includes)"},
+			},
+			examples: []string{
+				"wscheck explain missing-upgrade-header",
+				"wscheck explain conf.d/app.conf:12",
+				"wscheck explain --tree . --format json snippets/ws.conf:3",
+			},
+			run: runExplain,
 		},
 		{
 			name: "config", usage: "wscheck config init [FILE]",
@@ -100,8 +115,8 @@ func commands() []command {
 var gate = command{
 	name: gateName, usage: "wscheck [flags] [PATH...]",
 	about: "wscheck: static checks for WebSocket handshakes that fail or leak.\n\n" +
-		"Without a command, wscheck is the CI gate: the nginx configs and every Go module\n" +
-		"under each PATH, in one report with one exit status.",
+		"Without a command, wscheck is the CI gate: the nginx and HAProxy configs and every\n" +
+		"Go module under each PATH, in one report with one exit status.",
 	args: []argDoc{{"PATH", "a file or directory (default .): nginx configs are found as `wscheck nginx DIR`\n" +
 		"finds them, and ./... is analyzed in every directory holding a go.mod"}},
 	examples: []string{

@@ -28,6 +28,8 @@ type nginxFlags struct {
 	// hostRoot: where absolute paths no mapping covers are read.
 	hostRoot                  string
 	maxFileSize, maxTotalSize int64
+	// locations: list every proxying location instead of the findings.
+	locations bool
 }
 
 func (n *nginxFlags) register(fs *pflag.FlagSet) {
@@ -90,8 +92,15 @@ func runNginx(args []string, e *env) int {
 	var nf nginxFlags
 	out.register(fs)
 	nf.register(fs)
+	fs.BoolVar(&nf.locations, "locations", false, "list every proxying location (position, path, WebSocket or not and why, effective settings) instead of findings; --format text or json")
 	if code, ok := parseFlags(fs, args, e); !ok {
 		return code
+	}
+	if nf.locations {
+		if fs.NArg() == 0 {
+			return usageError(e, "nginx", errors.New("--locations: want at least one PATH (a file or a directory)"))
+		}
+		return runLocations(fs, &out, &nf, e)
 	}
 	if _, err := applyConfig(fs, e, &out, &nf); err != nil {
 		return usageError(e, "nginx", err)

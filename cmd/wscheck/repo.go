@@ -40,6 +40,7 @@ func runRepo(args []string, e *env) int {
 		paths = []string{"."}
 	}
 	res := nginxcheck.Analyze(paths, opts)
+	res.Merge(analyzeHAProxy(paths, nf))
 	res.Merge(analyzeRepoGo(e, paths, gf.load()))
 	return out.emit(e, res, failOn, sel)
 }

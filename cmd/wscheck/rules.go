@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/wscheck/wscheck/gocheck"
+	"github.com/wscheck/wscheck/haproxycheck"
 	"github.com/wscheck/wscheck/nginxcheck"
 	"github.com/wscheck/wscheck/report"
 )
@@ -13,6 +15,7 @@ import (
 func allRules() report.Rules {
 	var rs report.Rules
 	rs = append(rs, nginxcheck.Rules()...)
+	rs = append(rs, haproxycheck.Rules()...)
 	rs = append(rs, gocheck.Rules()...)
 	return rs
 }
@@ -25,8 +28,14 @@ func runRules(args []string, e *env) int {
 	}
 	switch *format {
 	case "text":
+		// Columns as wide as their longest entry, so a long rule name
+		// does not push its row out of line.
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 		for _, r := range allRules() {
-			fmt.Fprintf(e.stdout, "%-26s %-8s %-8s %s\n", r.Name, r.Half, r.Severity, r.Title)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, r.Half, r.Severity, r.Title)
+		}
+		if err := tw.Flush(); err != nil {
+			return usageError(e, "rules", err)
 		}
 	case "markdown":
 		fmt.Fprintln(e.stdout, "| rule | half | severity | what it finds |")
@@ -42,13 +51,22 @@ func runRules(args []string, e *env) int {
 
 func runExplain(args []string, e *env) int {
 	fs := newFlagSet("explain")
+	// The flags of `wscheck nginx` apply to the FILE:LINE form.
+	var out outputFlags
+	var nf nginxFlags
+	out.register(fs)
+	nf.register(fs)
+	fs.Lookup("format").Usage = "output format of FILE:LINE: text (nginx config with comments) or json"
 	if code, ok := parseFlags(fs, args, e); !ok {
 		return code
 	}
 	if fs.NArg() != 1 {
-		return usageError(e, "explain", fmt.Errorf("want exactly one rule name; known rules: %s", strings.Join(allRules().Names(), ", ")))
+		return usageError(e, "explain", fmt.Errorf("want exactly one rule name or FILE:LINE; known rules: %s", strings.Join(allRules().Names(), ", ")))
 	}
 	r, ok := allRules().Lookup(fs.Arg(0))
+	if !ok && positionArg.MatchString(fs.Arg(0)) {
+		return runExplainLocation(fs, &out, &nf, e, fs.Arg(0))
+	}
 	if !ok {
 		if near := nearestRule(fs.Arg(0)); near != "" {
 			return usageError(e, "explain", fmt.Errorf("unknown rule %q (did you mean %s?)", fs.Arg(0), near))

@@ -1,0 +1,89 @@
+package haproxycheck
+
+import (
+	"cmp"
+	"embed"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+
+	"github.com/wscheck/wscheck/report"
+)
+
+// Half is the name findings and rule docs of this package carry.
+const Half = "haproxy"
+
+// rule is one HAProxy rule: its documentation and its check of one
+// backend (or listen section) that receives WebSocket upgrades.
+type rule struct {
+	doc       report.Rule
+	onBackend func(p *pass, b wsBackend)
+}
+
+// The rule list, in `wscheck rules` order. Never rename or reuse a name.
+var rules = []*rule{tunnelTimeout, backendH2}
+
+//go:embed testdata/rules
+var examples embed.FS
+
+var wantComment = regexp.MustCompile(`\s*# want "[^"]*"(?: "[^"]*")*`)
+
+// Rules documents every HAProxy rule, with the bad and good examples the
+// tests run.
+func Rules() report.Rules {
+	out := make(report.Rules, 0, len(rules))
+	for _, r := range rules {
+		d := r.doc
+		d.Half = Half
+		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "bad.cfg")); err == nil {
+			d.Bad = wantComment.ReplaceAllString(string(b), "")
+		}
+		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "good.cfg")); err == nil {
+			d.Good = string(b)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// pass is one rule over one file; a spot (a defaults line shared by many
+// backends) is reported once.
+type pass struct {
+	c        *config
+	rule     *rule
+	findings *[]report.Finding
+	seen     map[int]bool
+}
+
+func (p *pass) report(d *Directive, line, col int, reason, format string, args ...any) {
+	if d != nil {
+		line, col = d.Line, d.Col
+	}
+	if p.seen[line] {
+		return
+	}
+	p.seen[line] = true
+	*p.findings = append(*p.findings, report.Finding{
+		Rule: p.rule.doc.Name, Severity: p.rule.doc.Severity, File: p.c.file.Path,
+		Line: line, Column: col, Message: fmt.Sprintf(format, args...), Reason: reason,
+	})
+}
+
+// check runs every rule over one parsed file and applies its ignores.
+func check(f *File) report.Result {
+	c, errs := buildConfig(f)
+	if len(errs) > 0 {
+		return report.Result{Errors: errs}
+	}
+	var findings []report.Finding
+	backends := c.wsBackends()
+	for _, r := range rules {
+		p := &pass{c: c, rule: r, findings: &findings, seen: map[int]bool{}}
+		for _, b := range backends {
+			r.onBackend(p, b)
+		}
+	}
+	slices.SortFunc(findings, func(a, b report.Finding) int { return cmp.Compare(a.Line, b.Line) })
+	return report.Result{Findings: report.ApplyIgnores(findings, collectIgnores(f))}
+}
