@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -199,10 +200,10 @@ func explainAt(fsys repo.FS, file string, line int, vo ViewOptions) View {
 	if vo.Tree != "" {
 		ex.a.analyzeDir(fsys, filepath.Clean(vo.Tree))
 	}
-	want := key(filepath.Clean(file))
+	want := ex.key(filepath.Clean(file))
 	loaded := false
 	for f := range ex.a.files {
-		loaded = loaded || key(f.Path) == want
+		loaded = loaded || ex.key(f.Path) == want
 	}
 	if !loaded {
 		if _, err := fsys.Stat(file); err != nil {
@@ -210,17 +211,23 @@ func explainAt(fsys repo.FS, file string, line int, vo ViewOptions) View {
 		}
 		ex.a.maps = nil
 		ex.a.within(filepath.Dir(filepath.Clean(file)))
-		ex.a.addRoot(filepath.Clean(file))
+		if isYAML(file) {
+			for _, name := range ex.a.addYAML(filepath.Clean(file)) {
+				ex.a.addRoot(name)
+			}
+		} else {
+			ex.a.addRoot(filepath.Clean(file))
+		}
 	}
 	res := ex.a.finish()
 	var picked []explained
 	for _, t := range ex.trees {
-		if loc := locationAt(t.m, want, line); loc != nil {
+		if loc := ex.locationAt(t.m, want, line); loc != nil {
 			picked = append(picked, explained{t, loc})
 			continue
 		}
 		for _, loc := range t.m.locations {
-			if splicedAt(loc, want, line) {
+			if ex.splicedAt(loc, want, line) {
 				picked = append(picked, explained{t, loc})
 			}
 		}
@@ -280,6 +287,11 @@ type explainer struct {
 	vo    ViewOptions
 	a     *analysis
 	trees []*explainedTree
+	// Set by index and key: findings by rule and position, the tree
+	// rules' findings, and file keys.
+	byKey map[findingKey][]int
+	tree  []int
+	keys  map[string]string
 }
 
 type explainedTree struct {
@@ -308,11 +320,11 @@ func newExplainer(fsys repo.FS, vo ViewOptions) *explainer {
 }
 
 // locationAt is the innermost location of the file whose block holds line.
-func locationAt(m *model, file string, line int) *location {
+func (ex *explainer) locationAt(m *model, file string, line int) *location {
 	var best *location
 	for _, loc := range m.locations {
 		n := loc.node
-		if n.File == nil || key(n.File.Path) != file {
+		if n.File == nil || ex.key(n.File.Path) != file {
 			continue
 		}
 		end := n.EndLine
@@ -329,9 +341,9 @@ func locationAt(m *model, file string, line int) *location {
 // splicedAt reports whether a directive at file:line reaches the
 // location through an include: spliced into its level, or an entry of the
 // header list it inherits (a server-level snippet).
-func splicedAt(loc *location, file string, line int) bool {
+func (ex *explainer) splicedAt(loc *location, file string, line int) bool {
 	at := func(n *load.Node) bool {
-		return n.File != nil && key(n.File.Path) == file && line >= n.Line && line <= max(n.Line, n.EndLine)
+		return n.File != nil && ex.key(n.File.Path) == file && line >= n.Line && line <= max(n.Line, n.EndLine)
 	}
 	for _, s := range loc.level.dirs {
 		if s.Node != s.Site && at(s.Node) {
@@ -353,7 +365,7 @@ func (ex *explainer) locationLines(file string) string {
 	var lines []int
 	for _, t := range ex.trees {
 		for _, loc := range t.m.locations {
-			if loc.node.File != nil && key(loc.node.File.Path) == file {
+			if loc.node.File != nil && ex.key(loc.node.File.Path) == file {
 				lines = append(lines, loc.node.Line)
 			}
 		}
@@ -402,7 +414,7 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 	n := loc.node
 	v := &LocationView{
 		File: ex.rel(n.File), Line: n.Line, Column: n.Col, Root: ex.rel(m.tree.Root),
-		Location: loc.name(), Match: matchOf(loc), Proxies: loc.proxies,
+		Location: shown(loc.name()), Match: shown(matchOf(loc)), Proxies: loc.proxies,
 	}
 	for l := loc.level.parent; l != nil; l = l.parent {
 		b := Block{Kind: l.kind}
@@ -410,10 +422,10 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 			b.File, b.Line = ex.rel(l.node.File), l.node.Line
 			switch l.kind {
 			case "location":
-				b.Name = strings.Join(l.node.Args, " ")
+				b.Name = shown(strings.Join(l.node.Args, " "))
 			case "server":
 				if sn := l.own("server_name"); len(sn) > 0 {
-					b.Name = strings.Join(sn[0].Node.Args, " ")
+					b.Name = shown(strings.Join(sn[0].Node.Args, " "))
 				}
 			}
 		}
@@ -422,7 +434,7 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 	ws := t.ws[loc]
 	hs := effectiveHeaders(loc.level)
 	if ws != nil {
-		v.WebSocket, v.Reason = true, ws.reason
+		v.WebSocket, v.Reason = true, shown(sourceNames(ws.reason))
 		hs = ws.headers
 	} else {
 		v.Reason = ex.notWebSocket(t, loc, hs)
@@ -437,7 +449,7 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 	if strings.HasPrefix(loc.path(), "@") {
 		for _, from := range m.locations {
 			if slices.Contains(from.via, loc.path()) {
-				v.ReachedFrom = append(v.ReachedFrom, Ref{Name: from.name(), File: ex.rel(from.node.File), Line: from.node.Line})
+				v.ReachedFrom = append(v.ReachedFrom, Ref{Name: shown(from.name()), File: ex.rel(from.node.File), Line: from.node.Line})
 			}
 		}
 	}
@@ -545,8 +557,8 @@ func (ex *explainer) cause(l *level, name string) *Cause {
 				if n.Include.Reason != "" {
 					why = " (" + n.Include.Reason + ")"
 				}
-				return &Cause{What: fmt.Sprintf("include %q names no readable file%s: what it sets is unknown", n.Arg(0), why),
-					File: ex.rel(n.File), Line: n.Line, Directive: "include " + strings.Join(n.Args, " ")}
+				return &Cause{What: shown(fmt.Sprintf("include %q names no readable file%s: what it sets is unknown", n.Arg(0), why)),
+					File: ex.rel(n.File), Line: n.Line, Directive: shown("include " + strings.Join(n.Args, " "))}
 			case load.IsPlaceholder(n.Name):
 				return &Cause{What: "a template expression renders directives here", File: ex.rel(n.File), Line: n.Line}
 			}
@@ -570,8 +582,8 @@ func (ex *explainer) proxyPass(v *LocationView, loc *location) {
 		for _, c := range load.Expand(s.Node.Children) {
 			if c.Node.Name == "proxy_pass" {
 				v.IfProxyPass = append(v.IfProxyPass, Setting{
-					Value:     c.Node.Arg(0),
-					Directive: fmt.Sprintf("if %s { proxy_pass %s; }", strings.Join(s.Node.Args, " "), strings.Join(c.Node.Args, " ")),
+					Value:     shown(c.Node.Arg(0)),
+					Directive: shown(fmt.Sprintf("if %s { proxy_pass %s; }", strings.Join(s.Node.Args, " "), strings.Join(c.Node.Args, " "))),
 					Note:      "requests through this if use the location's headers",
 					Origin:    ex.origin(loc.level, loc.level, c),
 				})
@@ -589,7 +601,7 @@ func (ex *explainer) setting(loc *location, name, def, defNote string) Setting {
 		return Setting{Value: def, Directive: name + " " + def, Note: defNote, Origin: Origin{Default: true}}
 	}
 	o := ex.origin(loc.level, s.at, load.Spliced{Node: s.node, Site: s.site})
-	return Setting{Value: s.node.Arg(0), Directive: name + " " + strings.Join(s.node.Args, " "), Origin: o}
+	return Setting{Value: shown(s.node.Arg(0)), Directive: shown(name + " " + strings.Join(s.node.Args, " ")), Origin: o}
 }
 
 // levelName names the level a header list belongs to, seen from loc.
@@ -838,10 +850,10 @@ func (ex *explainer) addMap(m *model, md *mapDef, name string, seen map[string]b
 	seen[name] = true
 	mv := MapView{Variable: "$" + name, Source: md.source, File: ex.rel(md.node.File), Line: md.node.Line, Unknown: md.unknown, Entries: []MapEntry{}}
 	for _, e := range md.entries {
-		mv.Entries = append(mv.Entries, MapEntry{Key: e.key, Value: e.value, Line: e.node.Line})
+		mv.Entries = append(mv.Entries, MapEntry{Key: shown(e.key), Value: shown(e.value), Line: e.node.Line})
 	}
 	if md.hasDef {
-		mv.Entries = append(mv.Entries, MapEntry{Key: "default", Value: md.def, Line: md.defNode.Line})
+		mv.Entries = append(mv.Entries, MapEntry{Key: "default", Value: shown(md.def), Line: md.defNode.Line})
 	}
 	slices.SortStableFunc(mv.Entries, func(a, b MapEntry) int { return cmp.Compare(a.Line, b.Line) })
 	// Maps feeding this one come first, as nginx needs them defined.
@@ -880,48 +892,89 @@ func causes(v *LocationView) map[string]bool {
 // findingsOf: causes are positions (shown paths) whose tree findings, an
 // unresolved include, explain an unknown value of the view.
 func (ex *explainer) findingsOf(t *explainedTree, loc *location, ws *wsLocation, all []report.Finding, causes map[string]bool) []report.Finding {
-	type fkey struct {
-		rule, file string
-		line       int
+	ex.index(all)
+	seen := map[int]bool{}
+	out := []report.Finding{}
+	add := func(i int) {
+		if !seen[i] {
+			seen[i] = true
+			f := all[i]
+			f.File = relativeTo(ex.vo.Base, f.File)
+			f.Message, f.Reason = sourceNames(f.Message), sourceNames(f.Reason)
+			out = append(out, f)
+		}
 	}
-	mine := map[fkey]bool{}
 	if ws != nil {
-		var out []report.Finding
+		var mine []report.Finding
 		for _, r := range rules {
 			if r.onLocation == nil || (r.doc.Off && !slices.Contains(ex.vo.Enable, r.doc.Name)) {
 				continue
 			}
-			p := &pass{m: t.m, opts: ex.vo.Options, complete: t.complete, findings: &out, rule: r}
+			p := &pass{m: t.m, opts: ex.vo.Options, complete: t.complete, findings: &mine, rule: r}
 			r.onLocation(p, ws)
 		}
-		for _, f := range out {
-			mine[fkey{f.Rule, key(f.File), f.Line}] = true
+		for _, f := range mine {
+			for _, i := range ex.byKey[findingKey{f.Rule, ex.key(f.File), f.Line}] {
+				add(i)
+			}
 		}
 	}
 	inside := func(f report.Finding) bool {
 		n := loc.node
-		if n.File != nil && key(n.File.Path) == key(f.File) && f.Line >= n.Line && f.Line <= n.EndLine {
+		if n.File != nil && ex.key(n.File.Path) == ex.key(f.File) && f.Line >= n.Line && f.Line <= n.EndLine {
 			return true
 		}
 		for _, s := range loc.level.dirs {
-			if s.Node.File != nil && key(s.Node.File.Path) == key(f.File) && s.Node.Line == f.Line && !s.Node.Block {
+			if s.Node.File != nil && s.Node.Line == f.Line && !s.Node.Block && ex.key(s.Node.File.Path) == ex.key(f.File) {
 				return true
 			}
 		}
 		return false
 	}
-	out := []report.Finding{}
-	for _, f := range all {
-		shown := relativeTo(ex.vo.Base, f.File)
-		if mine[fkey{f.Rule, key(f.File), f.Line}] || (isTreeRule(f.Rule) && (inside(f) || causes[at(shown, f.Line)])) {
-			f.File = relativeTo(ex.vo.Base, f.File)
-			out = append(out, f)
+	for _, i := range ex.tree {
+		f := all[i]
+		if inside(f) || causes[at(relativeTo(ex.vo.Base, f.File), f.Line)] {
+			add(i)
 		}
 	}
 	slices.SortFunc(out, func(a, b report.Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Rule, b.Rule))
 	})
 	return out
+}
+
+type findingKey struct {
+	rule, file string
+	line       int
+}
+
+// index sorts the run's findings once: by rule and position, and the
+// tree rules' apart (there are few).
+func (ex *explainer) index(all []report.Finding) {
+	if ex.byKey != nil {
+		return
+	}
+	ex.byKey = map[findingKey][]int{}
+	for i, f := range all {
+		k := findingKey{f.Rule, ex.key(f.File), f.Line}
+		ex.byKey[k] = append(ex.byKey[k], i)
+		if isTreeRule(f.Rule) {
+			ex.tree = append(ex.tree, i)
+		}
+	}
+}
+
+// key is the package's key (symlinks resolved), computed once per path.
+func (ex *explainer) key(p string) string {
+	if k, ok := ex.keys[p]; ok {
+		return k
+	}
+	if ex.keys == nil {
+		ex.keys = map[string]string{}
+	}
+	k := key(repo.SourceName(p)) // an nginx string of a YAML file is that file
+	ex.keys[p] = k
+	return k
 }
 
 func isTreeRule(name string) bool {
@@ -1013,6 +1066,12 @@ func underCondition(n *load.Node) bool {
 	d, _ := depthAt(n.File.Nodes)
 	return d > 0
 }
+
+// virtualSuffix is the part of a YAML string's virtual file name after
+// its YAML file (repo.VirtualName): texts show the YAML file alone.
+var virtualSuffix = regexp.MustCompile("\x00[^:\\s)\"]*")
+
+func sourceNames(s string) string { return virtualSuffix.ReplaceAllString(s, "") }
 
 // shown writes template placeholders (opaque words after neutralization)
 // as {{...}}, the way a reader of the template sees them.

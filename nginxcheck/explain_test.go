@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wscheck/wscheck/nginxcheck/load"
 )
 
 var updateExplain = flag.Bool("update-explain", false, "rewrite testdata/explain/golden")
@@ -186,8 +188,55 @@ func TestExplainFacts(t *testing.T) {
 	if v := ExplainAt("conf.d/missing.conf", 3, tree); len(v.Errors) != 1 || len(v.Locations) != 0 {
 		t.Errorf("a missing file: %+v", v)
 	}
+	if l := at("templates/site.conf.j2", 14, tree); l.Location != "/{{...}}/socket" || strings.ContainsRune(l.Match+l.Reason, load.PlaceholderRune) {
+		t.Errorf("a placeholder in a location's path is shown as %q (%s; %s)", l.Location, l.Match, l.Reason)
+	}
 	tmpl := ExplainAt("templates/site.conf.j2", 5, ViewOptions{}).Locations[0]
 	if !tmpl.ReadTimeout.Unknown || !tmpl.Headers.Unknown || sent(tmpl)["Upgrade"] != "websocket" {
 		t.Errorf("template: read timeout %+v, headers unknown %v, sends %v", tmpl.ReadTimeout, tmpl.Headers.Unknown, sent(tmpl))
+	}
+}
+
+// TestProxyHost: $proxy_host is proxy_pass's host with its port, except the
+// scheme's default port (observed with Debian's nginx 1.22.1: proxy_pass
+// http://127.0.0.1:80 sends "Host: 127.0.0.1").
+func TestProxyHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://127.0.0.1:80": "127.0.0.1", "http://127.0.0.1:80/": "127.0.0.1", "http://127.0.0.1:9001/x/": "127.0.0.1:9001",
+		"http://app": "app", "https://app:443": "app", "https://app:8443": "app:8443",
+	} {
+		if got, ok := proxyHost(&Setting{Value: in}); !ok || got != want {
+			t.Errorf("proxyHost(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"http://$backend", "unix:/run/app.sock", "grpc://app"} {
+		if got, ok := proxyHost(&Setting{Value: in}); ok {
+			t.Errorf("proxyHost(%q) = %q, want unknown", in, got)
+		}
+	}
+}
+
+// TestExplainYAML: a location inside a ConfigMap's nginx string is
+// explained at the YAML file's own line, with the http level the
+// Deployment mounts beside it, and no virtual file name leaks out.
+func TestExplainYAML(t *testing.T) {
+	t.Chdir(filepath.Join("..", "testdata", "repos", "k8s-configmap"))
+	v := ExplainAt("deploy/proxy.yaml", 24, ViewOptions{Tree: "."})
+	if len(v.Errors) > 0 || len(v.Locations) != 1 {
+		t.Fatalf("errors %v, %d locations", v.Errors, len(v.Locations))
+	}
+	l := v.Locations[0]
+	if l.File != "deploy/proxy.yaml" || l.Line != 21 || l.HTTPVersion.Value != "1.1" || l.HTTPVersion.Line != 10 {
+		t.Errorf("location %s:%d, proxy_http_version %+v; want deploy/proxy.yaml:21 and 1.1 from line 10", l.File, l.Line, l.HTTPVersion)
+	}
+	if got := sent(l); got["Connection"] != "close" || got["Upgrade"] != "websocket" {
+		t.Errorf("sends %v", got)
+	}
+	var b bytes.Buffer
+	if err := WriteExplainJSON(&b, v); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), `\u0000`) || len(l.Findings) == 0 {
+		t.Errorf("a virtual name leaks, or the findings are lost:\n%s", b.String())
 	}
 }

@@ -37,7 +37,7 @@ are reported: such a location may get nothing but handshakes.`,
 			if strings.Contains(h.value, "$") || !asksUpgrade(h.value) {
 				continue
 			}
-			p.report(h.Site, "location %q serves plain HTTP as well, and sends the constant \"Connection: %s\": every ordinary request reaches the backend with Connection: upgrade and no Upgrade header, which some servers (ASP.NET Core's Kestrel) refuse with 400; send \"proxy_set_header Connection $connection_upgrade;\" (%s)%s", ws.name(), h.value, recommendedMap(p.opts.NginxVersion, "connection_upgrade"), because(ws))
+			p.report(h.Site, "location %q has no WebSocket path, so it likely serves plain HTTP as well, and it sends the constant \"Connection: %s\": every ordinary request through it reaches the backend with Connection: upgrade and no Upgrade header, which some servers (ASP.NET Core's Kestrel) refuse with 400; send \"proxy_set_header Connection $connection_upgrade;\" (%s)%s", ws.name(), h.value, recommendedMap(p.opts.NginxVersion, "connection_upgrade"), because(ws))
 		}
 	},
 }
@@ -47,10 +47,12 @@ are reported: such a location may get nothing but handshakes.`,
 // "^/ws/chat/".
 var webSocketWord = regexp.MustCompile(`^(wss?|.*socket.*|.*sock|sockjs.*|cable|hubs?|.*hub|signalr|hmr|live|stream|streaming|events?|realtime|rt|push|terminal|tty|shell|console|notifications?|subscriptions?|graphql|mqtt|chat|ws.+|.+ws)$`)
 
+var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
+
 // mayBeWebSocketOnly reports a location path with a word that suggests
 // WebSocket-only traffic; "/" or "/api/" have none.
 func mayBeWebSocketOnly(path string) bool {
-	for _, w := range regexp.MustCompile(`[^a-z0-9]+`).Split(strings.ToLower(path), -1) {
+	for _, w := range nonWord.Split(strings.ToLower(path), -1) {
 		if w != "" && webSocketWord.MatchString(w) {
 			return true
 		}

@@ -23,6 +23,9 @@ type mapDef struct {
 type mapEntry struct {
 	key, value string
 	node       *load.Node
+	// re is a regex key compiled once; badRegex: Go cannot compile it.
+	re       *regexp.Regexp
+	badRegex bool
 }
 
 var varRef = regexp.MustCompile(`\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))`)
@@ -86,7 +89,15 @@ func parseMap(n *load.Node) *mapDef {
 			md.def, md.hasDef, md.defNode = c.Args[0], true, c
 		case c.Name == "hostnames" || c.Name == "volatile":
 		case len(c.Args) == 1:
-			md.entries = append(md.entries, mapEntry{c.Name, c.Args[0], c})
+			e := mapEntry{key: c.Name, value: c.Args[0], node: c}
+			if pat, ok := strings.CutPrefix(e.key, "~"); ok {
+				if p, ci := strings.CutPrefix(pat, "*"); ci {
+					pat = "(?i)" + p
+				}
+				re, err := regexp.Compile(pat)
+				e.re, e.badRegex = re, err != nil
+			}
+			md.entries = append(md.entries, e)
 		}
 	}
 	return md
@@ -114,15 +125,10 @@ func (md *mapDef) match(input string) (string, *load.Node, bool) {
 		if !strings.HasPrefix(e.key, "~") {
 			continue
 		}
-		pat := strings.TrimPrefix(e.key, "~")
-		if strings.HasPrefix(pat, "*") {
-			pat = "(?i)" + pat[1:]
-		}
-		re, err := regexp.Compile(pat)
-		if err != nil {
+		if e.badRegex {
 			return "", nil, false
 		}
-		if re.MatchString(input) {
+		if e.re.MatchString(input) {
 			return e.value, e.node, true
 		}
 	}

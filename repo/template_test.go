@@ -220,3 +220,20 @@ func TestDetectTemplate(t *testing.T) {
 		t.Error("nginx.conf is not a template name")
 	}
 }
+
+// For line-based formats, control lines and stand-alone expressions are
+// blanked and values become placeholders, at the same positions.
+func TestNeutralizeText(t *testing.T) {
+	src := "{% for b in backends %}\nbackend {{ b.name }}\n  timeout tunnel {{ t }}\n{{ extra }}\n{% endfor %}\n"
+	out, err := repo.NeutralizeText(repo.Jinja, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "                       \nbackend ¤¤¤¤¤¤¤¤¤¤¤¤\n  timeout tunnel ¤¤¤¤¤¤¤\n           \n            \n"
+	if string(out) != want {
+		t.Errorf("got %q\nwant %q", out, want)
+	}
+	if _, err := repo.NeutralizeText(repo.Jinja, []byte("{% if a %}\n")); err == nil {
+		t.Error("an unclosed {% if %} is an error in every mode")
+	}
+}

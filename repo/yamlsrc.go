@@ -233,6 +233,13 @@ func blankOutside(src []byte, keep map[int]span) []byte {
 	return out
 }
 
+// NeutralizeText neutralizes template syntax in a line-based format with
+// no nginx statements (YAML, an HAProxy .cfg.j2): control tags and
+// expressions alone on their line (they render structure) are blanked,
+// other expressions become placeholder words; the shape is kept as by
+// Neutralize.
+func NeutralizeText(d Dialect, src []byte) ([]byte, error) { return neutralizeYAML(d, src) }
+
 // neutralizeYAML is the mode for YAML files (Helm templates): the result
 // must parse as YAML, so control tags and expressions that stand alone on
 // their line (they render structure) are blanked, and other expressions

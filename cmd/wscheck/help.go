@@ -90,6 +90,7 @@ func commands() []command {
 			},
 			run: runExplain,
 		},
+		probeCommand(),
 		{
 			name: "config", usage: "wscheck config init [FILE]",
 			summary: "write a commented starter .wscheck.yaml (never overwrites)",

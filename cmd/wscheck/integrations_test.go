@@ -80,7 +80,8 @@ func validateSARIFFile(t *testing.T, data []byte) {
 type sarifRun struct {
 	Tool struct {
 		Driver struct {
-			Rules []struct{ ID string }
+			Version, SemanticVersion string
+			Rules                    []struct{ ID string }
 		}
 	}
 	Invocations []struct {
@@ -130,6 +131,12 @@ func TestEveryFormatEndToEnd(t *testing.T) {
 			case "sarif":
 				validateSARIFFile(t, []byte(out))
 				r := decodeSARIF(t, out)
+				if v := readVersion(); r.Tool.Driver.Version != v.String() || r.Tool.Driver.SemanticVersion != v.semantic() {
+					t.Errorf("tool.driver version %q, semanticVersion %q; want %q and %q, as --version", r.Tool.Driver.Version, r.Tool.Driver.SemanticVersion, v, v.semantic())
+				}
+				if r.Tool.Driver.Version == "" {
+					t.Error("tool.driver.version is empty")
+				}
 				if len(r.Tool.Driver.Rules) != len(allRules()) {
 					t.Errorf("driver lists %d rules, want all %d", len(r.Tool.Driver.Rules), len(allRules()))
 				}

@@ -61,13 +61,17 @@ func runExplain(args []string, e *env) int {
 		return code
 	}
 	if fs.NArg() != 1 {
-		return usageError(e, "explain", fmt.Errorf("want exactly one rule name or FILE:LINE; known rules: %s", strings.Join(allRules().Names(), ", ")))
+		return usageError(e, "explain", fmt.Errorf("want exactly one rule name, probe cause or FILE:LINE; known rules: %s", strings.Join(allRules().Names(), ", ")))
 	}
 	r, ok := allRules().Lookup(fs.Arg(0))
 	if !ok && positionArg.MatchString(fs.Arg(0)) {
 		return runExplainLocation(fs, &out, &nf, e, fs.Arg(0))
 	}
 	if !ok {
+		if text, ok := probeCause(fs.Arg(0)); ok {
+			fmt.Fprint(e.stdout, text)
+			return 0
+		}
 		if near := nearestRule(fs.Arg(0)); near != "" {
 			return usageError(e, "explain", fmt.Errorf("unknown rule %q (did you mean %s?)", fs.Arg(0), near))
 		}
