@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -199,7 +200,7 @@ func explainAt(fsys repo.FS, file string, line int, vo ViewOptions) View {
 	if vo.Tree != "" {
 		ex.a.analyzeDir(fsys, filepath.Clean(vo.Tree))
 	}
-	want := key(filepath.Clean(file))
+	want := ex.key(filepath.Clean(file))
 	loaded := false
 	for f := range ex.a.files {
 		loaded = loaded || ex.key(f.Path) == want
@@ -210,7 +211,13 @@ func explainAt(fsys repo.FS, file string, line int, vo ViewOptions) View {
 		}
 		ex.a.maps = nil
 		ex.a.within(filepath.Dir(filepath.Clean(file)))
-		ex.a.addRoot(filepath.Clean(file))
+		if isYAML(file) {
+			for _, name := range ex.a.addYAML(filepath.Clean(file)) {
+				ex.a.addRoot(name)
+			}
+		} else {
+			ex.a.addRoot(filepath.Clean(file))
+		}
 	}
 	res := ex.a.finish()
 	var picked []explained
@@ -427,7 +434,7 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 	ws := t.ws[loc]
 	hs := effectiveHeaders(loc.level)
 	if ws != nil {
-		v.WebSocket, v.Reason = true, shown(ws.reason)
+		v.WebSocket, v.Reason = true, shown(sourceNames(ws.reason))
 		hs = ws.headers
 	} else {
 		v.Reason = ex.notWebSocket(t, loc, hs)
@@ -893,6 +900,7 @@ func (ex *explainer) findingsOf(t *explainedTree, loc *location, ws *wsLocation,
 			seen[i] = true
 			f := all[i]
 			f.File = relativeTo(ex.vo.Base, f.File)
+			f.Message, f.Reason = sourceNames(f.Message), sourceNames(f.Reason)
 			out = append(out, f)
 		}
 	}
@@ -964,7 +972,7 @@ func (ex *explainer) key(p string) string {
 	if ex.keys == nil {
 		ex.keys = map[string]string{}
 	}
-	k := key(p)
+	k := key(repo.SourceName(p)) // an nginx string of a YAML file is that file
 	ex.keys[p] = k
 	return k
 }
@@ -1058,6 +1066,12 @@ func underCondition(n *load.Node) bool {
 	d, _ := depthAt(n.File.Nodes)
 	return d > 0
 }
+
+// virtualSuffix is the part of a YAML string's virtual file name after
+// its YAML file (repo.VirtualName): texts show the YAML file alone.
+var virtualSuffix = regexp.MustCompile("\x00[^:\\s)\"]*")
+
+func sourceNames(s string) string { return virtualSuffix.ReplaceAllString(s, "") }
 
 // shown writes template placeholders (opaque words after neutralization)
 // as {{...}}, the way a reader of the template sees them.

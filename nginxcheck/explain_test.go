@@ -215,3 +215,28 @@ func TestProxyHost(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainYAML: a location inside a ConfigMap's nginx string is
+// explained at the YAML file's own line, with the http level the
+// Deployment mounts beside it, and no virtual file name leaks out.
+func TestExplainYAML(t *testing.T) {
+	t.Chdir(filepath.Join("..", "testdata", "repos", "k8s-configmap"))
+	v := ExplainAt("deploy/proxy.yaml", 24, ViewOptions{Tree: "."})
+	if len(v.Errors) > 0 || len(v.Locations) != 1 {
+		t.Fatalf("errors %v, %d locations", v.Errors, len(v.Locations))
+	}
+	l := v.Locations[0]
+	if l.File != "deploy/proxy.yaml" || l.Line != 21 || l.HTTPVersion.Value != "1.1" || l.HTTPVersion.Line != 10 {
+		t.Errorf("location %s:%d, proxy_http_version %+v; want deploy/proxy.yaml:21 and 1.1 from line 10", l.File, l.Line, l.HTTPVersion)
+	}
+	if got := sent(l); got["Connection"] != "close" || got["Upgrade"] != "websocket" {
+		t.Errorf("sends %v", got)
+	}
+	var b bytes.Buffer
+	if err := WriteExplainJSON(&b, v); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), `\u0000`) || len(l.Findings) == 0 {
+		t.Errorf("a virtual name leaks, or the findings are lost:\n%s", b.String())
+	}
+}
