@@ -50,7 +50,7 @@ func TestProbeCLI(t *testing.T) {
 		t.Fatalf("JSON: %v\n%s", err, out)
 	}
 	if code != 1 || len(doc.Probes) != 1 || doc.Probes[0].Cause != "origin-rejected" || doc.Probes[0].Status != 403 ||
-		doc.Probes[0].URL != ws || len(doc.Probes[0].Variants) != 2 || !strings.Contains(strings.Join(doc.Probes[0].See, ","), "host-drops-port") {
+		doc.Probes[0].URL != ws || len(doc.Probes[0].Variants) != 3 || !strings.Contains(strings.Join(doc.Probes[0].See, ","), "host-drops-port") {
 		t.Errorf("foreign origin: exit %d, %+v", code, doc)
 	}
 
