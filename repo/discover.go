@@ -190,9 +190,17 @@ func Classify(p string, b []byte) (Kind, string) {
 		return Other, ""
 	}
 	if haproxySection.Match(b) && !braceFormat.Match(b) && (ext == ".cfg" || strings.Contains(name, "haproxy")) {
+		if d := DetectTemplate(p, b); d != NoTemplate {
+			// kolla-ansible's haproxy .cfg.j2: the HAProxy reader does
+			// not neutralize templates (yet); said, not an error.
+			return NotAnalyzed, "HAProxy config as a " + d.String() + " template: HAProxy templates are not analyzed yet"
+		}
 		return HAProxy, ""
 	}
 	if apacheSection.Match(b) || apacheProxy.Match(b) {
+		if d := DetectTemplate(p, b); d != NoTemplate {
+			return NotAnalyzed, "Apache httpd config as a " + d.String() + " template: Apache templates are not analyzed yet"
+		}
 		// Every httpd config, proxying or not: a vhost that only includes
 		// its ProxyPass lines must be read for them to be judged in it.
 		return Apache, ""

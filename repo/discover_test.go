@@ -22,6 +22,7 @@ func TestClassify(t *testing.T) {
 		{"init.conf", "local server = {}\nfunction server.listen(port)\n  return port\nend\n", Other},
 		{"redis.conf", "bind 127.0.0.1\nport 6379\n", Other},
 		{"Caddyfile", "chat.example.com {\n\treverse_proxy /ws* app:3000\n}\n", NotAnalyzed},
+		{"templates/haproxy.cfg.j2", "defaults\n    mode http\n{% for b in backends %}\nbackend {{ b.name }}\n    server a a:1\n{% endfor %}\n", NotAnalyzed},
 		{"haproxy.cfg", "defaults\n    mode http\nfrontend www\n    bind :80\nbackend app\n    server a a:1\n", HAProxy},
 		{"lb/haproxy.cfg", "frontend www\n    bind :80\n    use_backend ws if { hdr(upgrade) -i websocket }\nbackend ws\n    server a a:1\n", HAProxy},
 		{"app/settings.cfg", "backend {\n  url = \"x\"\n}\n", Other},
