@@ -26,6 +26,8 @@ func TestTemplatePlaceholdersAreUnknown(t *testing.T) {
 		{"conditional headers inside the location are unknown", "server { location /ws { proxy_http_version 1.1; proxy_pass http://b; ¤if; proxy_set_header Upgrade $http_upgrade; ¤end; proxy_set_header Host $host; proxy_read_timeout 1h; } }", nil},
 		{"a location under a condition is judged", "server { ¤if; location /ws { proxy_http_version 1.1; proxy_pass http://b; proxy_set_header Upgrade $http_upgrade; proxy_set_header Host $host; proxy_read_timeout 1h; } ¤else; ¤end; }", []string{"missing-connection-header"}},
 		{"directives rendered by a placeholder are unknown", "server { location /ws { proxy_http_version 1.1; proxy_pass http://b; proxy_set_header Upgrade $http_upgrade; proxy_set_header Host $host; ¤¤¤¤¤¤¤¤; } }", nil},
+		{"a plain location's constant Connection upgrade is judged", "server { location /app/ { proxy_http_version 1.1; " + ws + " } }", []string{"connection-upgrade-on-plain-requests"}},
+		{"a templated location path may be a WebSocket endpoint", "server { location /¤¤¤¤¤¤¤¤/ { proxy_http_version 1.1; " + ws + " } }", nil},
 		{"a map with a placeholder entry is unknown", "http { map $http_upgrade $c { default ¤¤¤¤¤¤; '' close; } server { location /ws { proxy_http_version 1.1; " + strings.Replace(ws, "Connection upgrade", "Connection $c", 1) + " } } }", nil},
 	}
 	for _, c := range cases {

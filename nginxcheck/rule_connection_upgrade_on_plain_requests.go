@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/wscheck/wscheck/nginxcheck/load"
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -30,8 +31,8 @@ are reported: such a location may get nothing but handshakes.`,
 		if !ws.byHeaders || ws.headers.unknown || marked(ws.node) {
 			return
 		}
-		if mayBeWebSocketOnly(ws.path()) || ws.node.Arg(0) == "=" {
-			return // a WebSocket word, or one exact URI: likely handshakes only
+		if mayBeWebSocketOnly(ws.path()) || ws.node.Arg(0) == "=" || load.IsPlaceholder(ws.path()) {
+			return // a WebSocket word, one exact URI, or a template's path (which may be one): likely handshakes only
 		}
 		for _, h := range ws.headers.get("connection") {
 			if strings.Contains(h.value, "$") || !asksUpgrade(h.value) {

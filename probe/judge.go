@@ -181,12 +181,13 @@ func judge(ctx context.Context, res Result, r *response, lib string, u *url.URL,
 	return verdict(res, CauseUnknown, fmt.Sprintf("%s from %s: no known cause explains it (see the excerpt)", status, orUnknown(res.AnsweredBy)))
 }
 
-// judgeForbidden isolates an Origin check: the handshake without Origin,
-// then with the host the backend may see (the URL's, without its port).
+// judgeForbidden isolates an Origin check: the handshake with the host the
+// backend may see (the URL's, without its port), then without Origin.
 func judgeForbidden(ctx context.Context, res Result, status, lib string, u *url.URL, o Options) Result {
 	var tries []spec
 	if o.Origin != "" {
-		tries = append(tries, spec{name: "without-origin", upgrade: true})
+		// The more specific question first: a 101 to the port-less origin
+		// says which Host the backend sees (host-drops-port).
 		if u.Port() != "" {
 			bare := *u
 			bare.Host = u.Hostname()
@@ -194,6 +195,7 @@ func judgeForbidden(ctx context.Context, res Result, status, lib string, u *url.
 				tries = append(tries, spec{name: "origin-without-port", origin: o2, upgrade: true})
 			}
 		}
+		tries = append(tries, spec{name: "without-origin", upgrade: true})
 	}
 	for _, s := range tries {
 		r, c, v, err := attempt(ctx, u, o, s)

@@ -50,7 +50,7 @@ func TestProbeCLI(t *testing.T) {
 		t.Fatalf("JSON: %v\n%s", err, out)
 	}
 	if code != 1 || len(doc.Probes) != 1 || doc.Probes[0].Cause != "origin-rejected" || doc.Probes[0].Status != 403 ||
-		doc.Probes[0].URL != ws || len(doc.Probes[0].Variants) != 2 || !strings.Contains(strings.Join(doc.Probes[0].See, ","), "host-drops-port") {
+		doc.Probes[0].URL != ws || len(doc.Probes[0].Variants) != 3 || !strings.Contains(strings.Join(doc.Probes[0].See, ","), "host-drops-port") {
 		t.Errorf("foreign origin: exit %d, %+v", code, doc)
 	}
 
@@ -65,6 +65,7 @@ func TestProbeCLI(t *testing.T) {
 		{[]string{"probe", "--format", "xml", ws}, "--format"},
 		{[]string{"probe", "-H", "no colon", ws}, "--header"},
 		{[]string{"probe", "--resolve", "h:80", ws}, "HOST:PORT:ADDR"},
+		{[]string{"probe", "--subprotocol", "chat\r\nX-Injected: 1", ws}, "line break"},
 		{[]string{"probe", "--resolve", "h:80:not-an-ip", ws}, "not an IP"},
 	} {
 		out, stderr, code := wsRun(t, t.TempDir(), tc.args...)
