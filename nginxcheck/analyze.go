@@ -254,7 +254,7 @@ func (a *analysis) addTree(t *load.Tree) {
 // its includer; the rest are roots.
 func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
 	inv := repo.Discover(fsys, dir, repo.WalkOptions{Include: a.opts.Include, Exclude: a.opts.Exclude})
-	lay := repo.InferLayout(fsys, dir, inv.Layouts, inv.Nginx)
+	lay := repo.InferLayout(fsys, dir, inv.Layouts, inv.YAML, inv.Nginx)
 	a.errors = append(a.errors, inv.Errors...)
 	a.errors = append(a.errors, lay.Errors...)
 	a.summary.NotAnalyzed = append(a.summary.NotAnalyzed, inv.NotAnalyzed...)
@@ -263,9 +263,8 @@ func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
 	for _, y := range inv.YAML {
 		found = append(found, a.addYAML(y)...)
 	}
-	// ConfigMap keys land where the workloads beside them mount them.
-	kube := slices.DeleteFunc(slices.Concat(inv.YAML, inv.Layouts), func(f string) bool { return !isYAML(f) })
-	a.maps = slices.Concat(lay.Maps, repo.EnvsubstOutputs(fsys, lay.Maps), repo.KubeMounts(fsys, slices.Compact(kube), a.tfs.Virtual))
+	// ConfigMap keys land where workloads mount them (repo.InferLayout).
+	a.maps = lay.Maps
 	a.within(dir)
 	a.analyzeFiles(found)
 }
@@ -344,7 +343,8 @@ func (a *analysis) finish() report.Result {
 	res.Errors = a.errors
 	// A YAML string's text is a virtual file: report its YAML file.
 	for i := range res.Findings {
-		res.Findings[i].File = repo.SourceName(res.Findings[i].File)
+		f := &res.Findings[i]
+		f.File, f.Message, f.Reason = repo.SourceName(f.File), repo.SourceText(f.Message), repo.SourceText(f.Reason)
 	}
 	for i := range res.Errors {
 		res.Errors[i].File = repo.SourceName(res.Errors[i].File)

@@ -38,10 +38,11 @@ func proxyPath(p string) bool {
 	return slices.ContainsFunc(proxyPaths, func(r string) bool { return within(r, p) })
 }
 
-// InferLayout reads compose files, Dockerfiles and rootfs trees for the
-// mappings they imply. configs are the nginx files found, whose
+// InferLayout reads compose files, Dockerfiles, Kubernetes manifests and
+// rootfs trees for the mappings they imply. yamls are the YAML files
+// holding nginx text (ConfigMaps); configs are the nginx files found, whose
 // `.../etc/nginx` ancestors are trees copied into an image.
-func InferLayout(fsys FS, top string, layouts, configs []string) Layout {
+func InferLayout(fsys FS, top string, layouts, yamls, configs []string) Layout {
 	var l Layout
 	contexts := map[string]string{} // Dockerfile -> build context, from compose
 	for _, f := range layouts {
@@ -58,8 +59,60 @@ func InferLayout(fsys FS, top string, layouts, configs []string) Layout {
 			l.dockerfile(fsys, f, ctx)
 		}
 	}
+	var manifests []string
+	for _, f := range append(slices.Clone(layouts), yamls...) {
+		if ext := filepath.Ext(f); (ext == ".yaml" || ext == ".yml") && !IsCompose(f) {
+			manifests = append(manifests, f)
+		}
+	}
+	l.kubernetes(fsys, manifests)
+	l.renderedTemplates(fsys)
 	l.trees(configs)
 	return l
+}
+
+// The official nginx image renders /etc/nginx/templates/X.template into
+// /etc/nginx/conf.d/X at start (docker-entrypoint.d/20-envsubst-on-templates.sh:
+// NGINX_ENVSUBST_TEMPLATE_DIR, _SUFFIX and _OUTPUT_DIR default to these).
+const (
+	imageTemplateDir = "/etc/nginx/templates"
+	imageTemplateExt = ".template"
+	imageOutputDir   = "/etc/nginx/conf.d"
+)
+
+// renderedTemplates maps each template mounted or copied into the
+// official image's template directory onto the conf.d file it becomes.
+func (l *Layout) renderedTemplates(fsys FS) {
+	for _, m := range slices.Clone(l.Maps) {
+		if !within(imageTemplateDir, m.From) {
+			continue
+		}
+		add := func(file, rel string) {
+			if strings.HasSuffix(rel, imageTemplateExt) {
+				l.Maps = append(l.Maps, Mapping{From: path.Join(imageOutputDir, strings.TrimSuffix(rel, imageTemplateExt)), To: file, Scope: m.Scope, Origin: m.Origin})
+			}
+		}
+		base := strings.TrimPrefix(strings.TrimPrefix(m.From, imageTemplateDir), "/")
+		var walkDir func(dir, rel string)
+		walkDir = func(dir, rel string) {
+			ents, err := fsys.ReadDir(dir)
+			if err != nil {
+				return
+			}
+			for _, e := range ents {
+				if e.IsDir() {
+					walkDir(filepath.Join(dir, e.Name()), path.Join(rel, e.Name()))
+				} else {
+					add(filepath.Join(dir, e.Name()), path.Join(rel, e.Name()))
+				}
+			}
+		}
+		if st, err := fsys.Stat(m.To); err == nil && st.IsDir() {
+			walkDir(m.To, base)
+		} else if err == nil {
+			add(m.To, base)
+		}
+	}
 }
 
 func (l *Layout) errorf(file string, line int, format string, args ...any) {

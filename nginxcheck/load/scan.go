@@ -50,6 +50,25 @@ type scanner struct {
 	// tableFile: a file whose first entry is not an identifier is taken to
 	// be included inside map, types or geo; it is checked as a table.
 	tableFile bool
+	// words holds one copy of each short word: a large config repeats
+	// proxy_set_header, Upgrade and $http_upgrade thousands of times.
+	words map[string]string
+}
+
+// word returns the text of b, shared with every earlier equal word.
+func (s *scanner) word(b []byte) string {
+	if len(b) > 48 {
+		return string(b)
+	}
+	if w, ok := s.words[string(b)]; ok {
+		return w
+	}
+	if s.words == nil {
+		s.words = map[string]string{}
+	}
+	w := string(b)
+	s.words[w] = w
+	return w
 }
 
 type token struct {
@@ -248,7 +267,7 @@ func (s *scanner) next() (token, error) {
 		}
 		s.advance()
 	}
-	text := string(s.src[start:s.pos])
+	text := s.word(s.src[start:s.pos])
 	return token{kind: 'w', text: text, value: unescape(text), line: line, col: col, off: start}, nil
 }
 
@@ -270,7 +289,7 @@ func (s *scanner) quoted(q byte, line, col int) (token, error) {
 			break
 		}
 	}
-	text := string(s.src[start:s.pos])
+	text := s.word(s.src[start:s.pos])
 	// nginx wants a separator after a closing quote (')' is allowed, for if).
 	if s.pos < len(s.src) {
 		n := s.peek()
