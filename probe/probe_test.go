@@ -463,3 +463,39 @@ func TestCauseDocs(t *testing.T) {
 		}
 	}
 }
+
+// The signatures, on answers written as each library's source writes
+// them (see signature.go for the functions).
+func TestIdentify(t *testing.T) {
+	h := func(kv ...string) http.Header {
+		out := http.Header{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			out.Set(kv[i], kv[i+1])
+		}
+		return out
+	}
+	cases := []struct {
+		name         string
+		r            response
+		by, libCause string
+	}{
+		{"gorilla 400 relayed by nginx", response{status: 400, header: h("Server", "nginx/1.22.1", "Sec-Websocket-Version", "13"), body: []byte("Bad Request\n")}, "gorilla/websocket via nginx/1.22.1", CauseUpgradeNotForwarded},
+		{"gorilla 403", response{status: 403, header: h("Sec-Websocket-Version", "13"), body: []byte("Forbidden\n")}, "gorilla/websocket", CauseOriginRejected},
+		{"coder HTTP/1.0", response{status: 426, header: h(), body: []byte(`WebSocket protocol violation: handshake request must be at least HTTP/1.1: "HTTP/1.0"` + "\n")}, "coder/websocket", CauseHTTPVersion},
+		{"coder origin", response{status: 403, header: h(), body: []byte(`request Origin "a.test" is not authorized for Host "b.test"` + "\n")}, "coder/websocket", CauseOriginRejected},
+		{"ws invalid upgrade", response{status: 400, header: h("Connection", "close", "Content-Type", "text/html"), body: []byte("Invalid Upgrade header")}, "ws (Node.js)", CauseUpgradeNotForwarded},
+		{"ws 426 of its own server", response{status: 426, header: h("Content-Type", "text/plain"), body: []byte("Upgrade Required")}, "ws (Node.js)", CauseUpgradeNotForwarded},
+		{"python websockets", response{status: 426, header: h("Upgrade", "websocket"), body: []byte("Failed to open a WebSocket connection: invalid Connection header: keep-alive.\n\nYou cannot access a WebSocket server directly with a browser. You need a WebSocket client.\n")}, "websockets (Python)", CauseUpgradeNotForwarded},
+		{"python websockets origin", response{status: 403, header: h(), body: []byte("Failed to open a WebSocket connection: invalid Origin header: https://x.test.\n")}, "websockets (Python)", CauseOriginRejected},
+		{"engine.io", response{status: 400, header: h("Server", "nginx"), body: []byte(`{"code":3,"message":"Bad request"}`)}, "Socket.IO (engine.io) via nginx", ""},
+		{"nginx's own 502", response{status: 502, header: h("Server", "nginx/1.22.1"), body: []byte("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n")}, "nginx/1.22.1 (its own error page)", ""},
+		{"nginx's page, no Server", response{status: 400, header: h(), body: []byte("<hr><center>nginx</center>")}, "nginx (its own error page)", ""},
+		{"nothing known", response{status: 400, header: h(), body: []byte("nope")}, "", ""},
+	}
+	for _, tc := range cases {
+		by, c := identify(&tc.r)
+		if by != tc.by || c != tc.libCause {
+			t.Errorf("%s: identify = %q, %q; want %q, %q", tc.name, by, c, tc.by, tc.libCause)
+		}
+	}
+}

@@ -22,6 +22,7 @@ const (
 	LayoutFile       // a compose file or Dockerfile: read for path maps
 	NginxYAML        // YAML holding nginx text (ConfigMap data, Helm values): its strings are analyzed
 	HAProxy          // HAProxy config: analyzed by haproxycheck
+	Apache           // Apache httpd config (sections or proxy directives): analyzed by apachecheck
 )
 
 // Inventory is what discovery found below one directory.
@@ -30,6 +31,7 @@ type Inventory struct {
 	Layouts     []string // compose files, Dockerfiles, Kubernetes manifests
 	YAML        []string // YAML files with nginx strings (see TemplateFS.AddYAML)
 	HAProxy     []string // HAProxy configs, in walk order
+	Apache      []string // Apache httpd configs that proxy, in walk order
 	NotAnalyzed []report.Skipped
 	Errors      []report.FileError
 }
@@ -106,6 +108,8 @@ func walk(fsys FS, top, dir string, opts WalkOptions, inv *Inventory) {
 			}
 		case HAProxy:
 			inv.HAProxy = append(inv.HAProxy, p)
+		case Apache:
+			inv.Apache = append(inv.Apache, p)
 		case NotAnalyzed:
 			inv.NotAnalyzed = append(inv.NotAnalyzed, report.Skipped{File: p, Reason: why})
 		}
@@ -189,10 +193,9 @@ func Classify(p string, b []byte) (Kind, string) {
 		return HAProxy, ""
 	}
 	if apacheSection.Match(b) || apacheProxy.Match(b) {
-		if apacheProxy.Match(b) {
-			return NotAnalyzed, "Apache httpd config with ProxyPass: Apache is not analyzed yet"
-		}
-		return Other, ""
+		// Every httpd config, proxying or not: a vhost that only includes
+		// its ProxyPass lines must be read for them to be judged in it.
+		return Apache, ""
 	}
 	if !nginxName(p) && ext != ".nginx" && !isTemplateName(name) {
 		return Other, ""

@@ -18,6 +18,7 @@ type Summary struct {
 	TemplateLocations  int       `json:"template_websocket_locations"` // WebSocket locations judged in them
 	GoPackages         int       `json:"go_packages"`                  // Go packages analyzed
 	HAProxyFiles       int       `json:"haproxy_files"`                // HAProxy configs analyzed
+	ApacheFiles        int       `json:"apache_files"`                 // Apache httpd files analyzed (includes too)
 	PathMaps           []PathMap `json:"path_maps"`                    // given or inferred from the layout
 	NotAnalyzed        []Skipped `json:"not_analyzed"`
 }
@@ -43,6 +44,7 @@ func (s *Summary) Merge(o Summary) {
 	s.TemplateLocations += o.TemplateLocations
 	s.GoPackages += o.GoPackages
 	s.HAProxyFiles += o.HAProxyFiles
+	s.ApacheFiles += o.ApacheFiles
 	s.PathMaps = append(s.PathMaps, o.PathMaps...)
 	s.NotAnalyzed = append(s.NotAnalyzed, o.NotAnalyzed...)
 }
@@ -104,6 +106,9 @@ func WriteSummary(w io.Writer, r Result, verbose bool) {
 	}
 	if s.HAProxyFiles > 0 {
 		parts = append(parts, plural(s.HAProxyFiles, "HAProxy file"))
+	}
+	if s.ApacheFiles > 0 {
+		parts = append(parts, plural(s.ApacheFiles, "Apache file"))
 	}
 	if s.GoPackages > 0 {
 		parts = append(parts, plural(s.GoPackages, "Go package"))

@@ -50,6 +50,7 @@ func commands() []command {
 			run: runNginx,
 		},
 		haproxyCommand(),
+		apacheCommand(),
 		{
 			name: "go", usage: "wscheck go [flags] [PACKAGES]",
 			summary: "analyze Go packages (default ./...) for websocket client and server mistakes",
@@ -116,8 +117,8 @@ func commands() []command {
 var gate = command{
 	name: gateName, usage: "wscheck [flags] [PATH...]",
 	about: "wscheck: static checks for WebSocket handshakes that fail or leak.\n\n" +
-		"Without a command, wscheck is the CI gate: the nginx and HAProxy configs and every\n" +
-		"Go module under each PATH, in one report with one exit status.",
+		"Without a command, wscheck is the CI gate: the nginx, HAProxy and Apache httpd configs\n" +
+		"and every Go module under each PATH, in one report with one exit status.",
 	args: []argDoc{{"PATH", "a file or directory (default .): nginx configs are found as `wscheck nginx DIR`\n" +
 		"finds them, and ./... is analyzed in every directory holding a go.mod"}},
 	examples: []string{

@@ -65,6 +65,9 @@ func runProbe(args []string, e *env) int {
 	if *color != "auto" && *color != "always" && *color != "never" {
 		return bad(fmt.Errorf("--color: unknown mode %q (want auto, always or never)", *color))
 	}
+	if strings.ContainsAny(*origin+*subprotocol, "\r\n") {
+		return bad(errors.New("--origin and --subprotocol cannot hold a line break"))
+	}
 	if *timeout <= 0 || *idle < 0 {
 		return bad(errors.New("--timeout must be positive and --idle not negative"))
 	}

@@ -65,6 +65,7 @@ func TestProbeCLI(t *testing.T) {
 		{[]string{"probe", "--format", "xml", ws}, "--format"},
 		{[]string{"probe", "-H", "no colon", ws}, "--header"},
 		{[]string{"probe", "--resolve", "h:80", ws}, "HOST:PORT:ADDR"},
+		{[]string{"probe", "--subprotocol", "chat\r\nX-Injected: 1", ws}, "line break"},
 		{[]string{"probe", "--resolve", "h:80:not-an-ip", ws}, "not an IP"},
 	} {
 		out, stderr, code := wsRun(t, t.TempDir(), tc.args...)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/wscheck/wscheck/apachecheck"
 	"github.com/wscheck/wscheck/gocheck"
 	"github.com/wscheck/wscheck/haproxycheck"
 	"github.com/wscheck/wscheck/nginxcheck"
@@ -16,6 +17,7 @@ func allRules() report.Rules {
 	var rs report.Rules
 	rs = append(rs, nginxcheck.Rules()...)
 	rs = append(rs, haproxycheck.Rules()...)
+	rs = append(rs, apachecheck.Rules()...)
 	rs = append(rs, gocheck.Rules()...)
 	return rs
 }

@@ -189,6 +189,16 @@ func TestBackendH2(t *testing.T) {
 			if o.conn != nil {
 				o.conn.Close()
 			}
+			if !want && !o.ok() {
+				// Once, on a loaded machine, a clean config answered 502
+				// with nothing reaching the backend: a transient failure
+				// gets one fresh deployment before it counts.
+				t.Logf("first try: %v; %s; retrying once", o, be.describe())
+				port, be, _ = deploy(t, bin, src, 1)
+				if o = open(port); o.conn != nil {
+					o.conn.Close()
+				}
+			}
 			if o.ok() == want {
 				t.Errorf("wscheck reports haproxy-backend-h2: %v; HAProxy: %v; %s", want, o, be.describe())
 			}

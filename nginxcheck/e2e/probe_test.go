@@ -197,7 +197,7 @@ func TestProbeChainAnswers(t *testing.T) {
 	if _, err := deploy(t, bin, fx, func(*testing.T) *backend { return be }, nil, extra); err != nil {
 		t.Fatal(err)
 	}
-	if r := probeAs(t, "ws", deadPort, "/ws/", false, probe.Options{}); r.Cause != probe.CauseProxyError || r.Status != 502 {
+	if r := probeAs(t, "ws", deadPort, "/ws/", false, probe.Options{}); r.Cause != probe.CauseProxyError || r.Status != 502 || r.AnsweredBy != "nginx/"+bin.version+" (its own error page)" {
 		t.Errorf("dead upstream: %q %d: %s (answered by %s)", r.Cause, r.Status, r.Message, r.AnsweredBy)
 	}
 	if r := probeAs(t, "ws", redirectPort, "/ws/", false, probe.Options{}); r.Cause != probe.CauseRedirected || r.Status != 301 {

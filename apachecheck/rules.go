@@ -1,0 +1,120 @@
+package apachecheck
+
+import (
+	"cmp"
+	"embed"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/wscheck/wscheck/report"
+)
+
+// Half is the name findings and rule docs of this package carry.
+const Half = "apache"
+
+type rule struct {
+	doc   report.Rule
+	check func(p *pass, c *context)
+}
+
+// The rule list, in `wscheck rules` order. Never rename or reuse a name.
+var rules = []*rule{proxyPassOrder, noWebSocketUpgrade, hostNotPreserved}
+
+//go:embed testdata/rules
+var examples embed.FS
+
+var wantComment = regexp.MustCompile(`(?m)^\s*# want(?:-error)? .*\n`)
+
+// Rules documents every Apache rule, with the bad and good examples the
+// tests run.
+func Rules() report.Rules {
+	out := make(report.Rules, 0, len(rules))
+	for _, r := range rules {
+		d := r.doc
+		d.Half = Half
+		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "bad.conf")); err == nil {
+			d.Bad = wantComment.ReplaceAllString(string(b), "")
+		}
+		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "good.conf")); err == nil {
+			d.Good = string(b)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+type pass struct {
+	c        *config
+	rule     *rule
+	findings *[]report.Finding
+	seen     map[*Node]bool
+}
+
+func (p *pass) report(n *Node, reason, format string, args ...any) {
+	if p.seen[n] {
+		return
+	}
+	p.seen[n] = true
+	*p.findings = append(*p.findings, report.Finding{Rule: p.rule.doc.Name, Severity: p.rule.doc.Severity,
+		File: n.File, Line: n.Line, Column: n.Col, Message: fmt.Sprintf(format, args...), Reason: reason})
+}
+
+// check runs every rule over one loaded tree and applies its ignores.
+func check(t *Tree, balancers map[string][]string) []report.Finding {
+	c := buildConfig(t, balancers)
+	var findings []report.Finding
+	for _, r := range rules {
+		p := &pass{c: c, rule: r, findings: &findings, seen: map[*Node]bool{}}
+		for _, ctx := range c.contexts {
+			r.check(p, ctx)
+		}
+	}
+	slices.SortFunc(findings, func(a, b report.Finding) int { return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line)) })
+	return report.ApplyIgnores(findings, collectIgnores(t))
+}
+
+// collectIgnores reads "# wscheck:ignore RULE -- reason" lines (httpd
+// allows comments only on lines of their own): each covers the next line,
+// or the whole section that line opens.
+func collectIgnores(t *Tree) []*report.Ignore {
+	known := map[string]bool{report.UnusedIgnore: true, report.InvalidIgnore: true}
+	for _, r := range rules {
+		known[r.doc.Name] = true
+	}
+	ends := map[string]int{}
+	var walk func([]*Node)
+	walk = func(ns []*Node) {
+		for _, n := range ns {
+			if n.Section {
+				ends[fmt.Sprintf("%s:%d", n.File, n.Line)] = n.End
+				walk(n.Children)
+			}
+		}
+	}
+	walk(t.Root)
+	commentAt := map[string]bool{}
+	for _, c := range t.Comments {
+		commentAt[fmt.Sprintf("%s:%d", c.File, c.Line)] = true
+	}
+	var out []*report.Ignore
+	for _, c := range t.Comments {
+		spec, ok := strings.CutPrefix(c.Text, "wscheck:ignore")
+		if !ok {
+			continue
+		}
+		target := c.Line + 1 // the next line that is not a comment
+		for commentAt[fmt.Sprintf("%s:%d", c.File, target)] {
+			target++
+		}
+		ig := &report.Ignore{File: c.File, Line: c.Line, Col: 1, From: target, To: target}
+		if end, ok := ends[fmt.Sprintf("%s:%d", c.File, target)]; ok {
+			ig.To = end
+		}
+		ig.Rules, ig.Invalid = report.ParseIgnore(spec, func(r string) bool { return known[r] })
+		out = append(out, ig)
+	}
+	return out
+}
