@@ -145,7 +145,10 @@ or the server does not speak TLS on this port.`,
 		Fix: `Fix the certificate chain or name; pass --cacert for a private CA (--insecure only to look).`},
 	{Name: CauseBadResponse, Severity: report.Error, Title: "the answer is not valid HTTP or exceeds the probe's limits",
 		Why: `The status line or a header is malformed, the headers exceed 16 KiB or 100 lines, or a frame
-after the upgrade is malformed or oversized. A browser fails such a connection too.`,
+after the upgrade is malformed or oversized, or the 101 names a subprotocol that was not asked
+for (RFC 6455 section 4.1) or none when --subprotocol asked for one (Chrome fails it: "Sent
+non-empty 'Sec-WebSocket-Protocol' header but no response was received"). A browser fails
+such a connection too.`,
 		Fix: `Find the hop that answers (the excerpt shows what came back).`},
 	{Name: CauseIdleTimeout, Severity: report.Warning, Title: "the tunnel closed during the --idle period of silence",
 		Why: `Proxies close a tunnel that is silent longer than their read timeout: nginx proxy_read_timeout

@@ -29,6 +29,11 @@ func afterUpgrade(ctx, hctx context.Context, res Result, r *response, c *conn, o
 		}
 		return verdict(res, CauseBadAccept, fmt.Sprintf("101 with Sec-WebSocket-Accept %q, want %q for the key sent: a hop answered the upgrade itself or replayed an answer; browsers fail the connection", clip(got, 60), want))
 	}
+	if o.Subprotocol != "" {
+		if msg := subprotocolProblem(o.Subprotocol, r.header.Get("Sec-Websocket-Protocol")); msg != "" {
+			return verdict(res, CauseBadResponse, msg)
+		}
+	}
 	deadline, _ := hctx.Deadline()
 	_ = c.SetDeadline(deadline)
 	payload := []byte("wscheck-" + newKey()[:8])
@@ -224,4 +229,21 @@ func orUnknown(s string) string {
 		return "an unidentified server"
 	}
 	return s
+}
+
+// subprotocolProblem checks the 101's Sec-WebSocket-Protocol against the
+// list asked for: RFC 6455 section 4.1 fails a connection whose answer
+// names one not asked for, and Chrome also fails one that names none
+// ("Sent non-empty 'Sec-WebSocket-Protocol' header but no response was
+// received").
+func subprotocolProblem(asked, got string) string {
+	if got == "" {
+		return fmt.Sprintf("101 without Sec-WebSocket-Protocol, though %q was asked for: Chrome fails the connection; the backend must select one (or the client ask for none)", asked)
+	}
+	for _, p := range strings.Split(asked, ",") {
+		if strings.TrimSpace(p) == got {
+			return ""
+		}
+	}
+	return fmt.Sprintf("101 with Sec-WebSocket-Protocol %q, not one of %q asked for: browsers fail the connection (RFC 6455 section 4.1)", clip(got, 60), asked)
 }

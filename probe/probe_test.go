@@ -499,3 +499,26 @@ func TestIdentify(t *testing.T) {
 		}
 	}
 }
+
+func TestSubprotocol(t *testing.T) {
+	chat := func(w http.ResponseWriter, r *http.Request) {
+		up := websocket.Upgrader{Subprotocols: []string{"chat"}}
+		c, err := up.Upgrade(w, r, nil)
+		if err == nil {
+			defer c.Close()
+			_, _, _ = c.ReadMessage()
+		}
+	}
+	u := start(t, chat)
+	for asked, want := range map[string]string{"chat": CauseOK, "v2, chat": CauseOK, "mqtt": CauseBadResponse} {
+		if r := probeIt(t, u, Options{Origin: DefaultOrigin(u), Subprotocol: asked}); r.Cause != want {
+			t.Errorf("--subprotocol %q: cause %q, want %q: %s", asked, r.Cause, want, r.Message)
+		}
+	}
+	liar := rawServer(t, func(c net.Conn, req []byte) {
+		_, _ = c.Write([]byte("HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: " + expectedAccept(keyOf(req)) + "\r\nSec-WebSocket-Protocol: other\r\n\r\n"))
+	})
+	if r := probeIt(t, liar, Options{Subprotocol: "chat"}); r.Cause != CauseBadResponse || !strings.Contains(r.Message, "not one of") {
+		t.Errorf("unrequested subprotocol: %q: %s", r.Cause, r.Message)
+	}
+}

@@ -78,38 +78,91 @@ func compareExplained(t *testing.T, bin *nginxBin, fx *fixture) int {
 	}
 	compared := 0
 	for i, tg := range fx.site.targets {
-		// The host root lets explain read what nginx reads (stock files
-		// under /etc/nginx), so nothing it shows is unknown for want of it.
-		v := nginxcheck.ExplainAt(conf, rendered.targets[i].line, nginxcheck.ViewOptions{Options: nginxcheck.Options{HostRoot: "/"}})
-		if len(v.Errors) > 0 || len(v.Locations) != 1 {
-			t.Fatalf("%s: explain: %d locations, errors %v", tg, len(v.Locations), v.Errors)
-		}
-		l := v.Locations[0]
-		if l.Headers.Unknown {
-			t.Errorf("%s: explain shows its headers as unknown, though nginx runs it: %+v", tg, l.Headers.Cause)
-			continue
-		}
-		for _, c := range []client{browserClient, firefoxClient} {
-			before := len(d.backend.requests())
-			o := c.open(d.port(tg), tg.path)
-			o.close()
-			rs := d.backend.requests()
-			if len(rs) == before {
-				t.Errorf("%s, %s: nothing reached the backend (%v)", tg, c.name, o)
-				continue
-			}
-			got := rs[len(rs)-1]
-			compared += compareHeaders(t, fmt.Sprintf("%s, %s client", tg, c.name), l, got, requestVars(d, tg), c.name == firefoxClient.name)
-			if want := "HTTP/" + l.HTTPVersion.Value; !l.HTTPVersion.Unknown && got.Proto != want {
-				t.Errorf("%s, %s: explain says proxy_http_version %s, the backend got %s", tg, c.name, l.HTTPVersion.Value, got.Proto)
-			}
-		}
+		compared += compareLocation(t, d, conf, rendered.targets[i].line, tg, tg.path)
 	}
 	if compared == 0 {
 		t.Errorf("%s: no header could be compared", fx)
 	}
 	t.Logf("%s: %d headers compared with what nginx sent", fx, compared)
 	return compared
+}
+
+// compareLocation explains the location at line of the config nginx runs
+// and compares it with what two browsers' handshakes to path deliver.
+func compareLocation(t *testing.T, d *deployment, conf string, line int, tg target, path string) int {
+	t.Helper()
+	// The host root lets explain read what nginx reads (stock files
+	// under /etc/nginx), so nothing it shows is unknown for want of it.
+	v := nginxcheck.ExplainAt(conf, line, nginxcheck.ViewOptions{Options: nginxcheck.Options{HostRoot: "/"}})
+	if len(v.Errors) > 0 || len(v.Locations) != 1 {
+		t.Fatalf("%s: explain: %d locations, errors %v", tg, len(v.Locations), v.Errors)
+	}
+	l := v.Locations[0]
+	if l.Headers.Unknown {
+		t.Errorf("%s: explain shows its headers as unknown, though nginx runs it: %+v", tg, l.Headers.Cause)
+		return 0
+	}
+	compared := 0
+	for _, c := range []client{browserClient, firefoxClient} {
+		before := len(d.backend.requests())
+		o := c.open(d.port(tg), path)
+		o.close()
+		rs := d.backend.requests()
+		if len(rs) == before {
+			t.Errorf("%s, %s: nothing reached the backend (%v)", tg, c.name, o)
+			continue
+		}
+		got := rs[len(rs)-1]
+		compared += compareHeaders(t, fmt.Sprintf("%s, %s client", path, c.name), l, got, requestVars(d, tg), c.name == firefoxClient.name)
+		if want := "HTTP/" + l.HTTPVersion.Value; !l.HTTPVersion.Unknown && got.Proto != want {
+			t.Errorf("%s, %s: explain says proxy_http_version %s, the backend got %s", path, c.name, l.HTTPVersion.Value, got.Proto)
+		}
+	}
+	return compared
+}
+
+// TestExplainTreeMatchesNginx runs the cases the rule fixtures leave out
+// (testdata/explain/site.conf: a map through a map, a server list from an
+// include, nested locations, if, try_files to a named location) through
+// nginx, and compares each request's headers with the location explain
+// says serves it.
+func TestExplainTreeMatchesNginx(t *testing.T) {
+	bin := requireNginx(t)
+	fx, err := loadFixture(filepath.Join("testdata", "explain"), "explain", "site.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := deploy(t, bin, fx, startGorilla, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(d.nginx.dir, "nginx.conf")
+	src, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rendered, err := parseConf(string(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lineOf := map[string]int{} // location argument -> its line in the running config
+	walk(rendered.top, nil, func(d *directive, _ []*directive) {
+		if d.name.text == "location" && len(d.args) > 0 {
+			lineOf[d.args[len(d.args)-1].text] = d.line
+		}
+	})
+	tg := fx.site.targets[0] // every location is on the one server
+	for _, c := range []struct{ path, location string }{
+		{"/ws/", "/ws/"}, {"/api/", "/api/"}, {"/app/socket", "/app/socket"}, {"/app/cable", "/app/cable"},
+		{"/live/", "/live/"}, {"/live/?debug=1", "/live/"}, {"/chat/", "@chat"},
+	} {
+		if lineOf[c.location] == 0 {
+			t.Fatalf("no location %s in the running config", c.location)
+		}
+		if n := compareLocation(t, d, conf, lineOf[c.location], tg, c.path); n == 0 {
+			t.Errorf("%s: no header compared", c.path)
+		}
+	}
 }
 
 // firefoxClient sends Firefox's Connection: keep-alive, Upgrade.
