@@ -38,7 +38,7 @@ func TestLibraries(t *testing.T) {
 	needModules(t)
 	// One load for all packages: type-checking net/http from source
 	// dominates the cost of each run.
-	analysistest.Run(t, fixture, Analyzer, "./gorilla", "./fasthttp", "./coder", "./nhooyr", "./xnet", "./gobwas", "./gws", "./raw", "./rawverified", "./server", "./devtools", "./testinput", "./hdr", "./helpers", "./wrappers", "./wrapdial")
+	analysistest.Run(t, fixture, Analyzer, "./gorilla", "./fasthttp", "./coder", "./nhooyr", "./xnet", "./gobwas", "./gws", "./raw", "./rawverified", "./server", "./origin", "./devtools", "./testinput", "./hdr", "./helpers", "./wrappers", "./wrapdial")
 }
 
 // TestBrowserFiles loads the fixture for js/wasm: the file constrained to

@@ -86,13 +86,22 @@ extension the library did not negotiate corrupts frames.`,
 			Half:     "go",
 			Severity: report.Warning,
 			Title:    "a websocket server accepts every Origin",
-			Why: `A gorilla or fasthttp Upgrader whose CheckOrigin always returns true, or coder/nhooyr
-AcceptOptions{InsecureSkipVerify: true}, or the deprecated package-level websocket.Upgrade
-function of gorilla and fasthttp, accepts handshakes from any web page. Browsers send the
-visitor's cookies with a websocket handshake, so any site the visitor opens can talk to the
-server as that visitor (cross-site WebSocket hijacking). The libraries' defaults are safe:
-gorilla compares Origin with Host when CheckOrigin is nil, coder with OriginPatterns.`,
-			Fix: `Compare the Origin header with an allow-list (coder/nhooyr: OriginPatterns), or leave CheckOrigin nil.`,
+			Why: `A gorilla or fasthttp Upgrader (or fasthttp FastHTTPUpgrader) whose CheckOrigin can only
+return true, coder/nhooyr AcceptOptions{InsecureSkipVerify: true} or an OriginPatterns entry
+that matches every host, or the deprecated package-level websocket.Upgrade function of gorilla
+and fasthttp, accepts handshakes from any web page. Browsers send the visitor's cookies with a
+websocket handshake, so any site the visitor opens can talk to the server as that visitor
+(cross-site WebSocket hijacking). A CheckOrigin is reported when every return is the constant
+true and the statements before it only log (fmt, log, slog, logger methods such as Infof),
+read the request or assign plain variables; a branch, loop, defer, panic or call of another
+helper could reject, so it is not reported. coder's and nhooyr's authenticateOrigin accept
+an Origin whose host matches an OriginPatterns entry, lowercased, with path.Match (coder;
+against scheme://host when the entry contains "://") or filepath.Match (nhooyr): "*", "*:*",
+"*.*" or "https://*" match every host, since * matches any run of characters but "/". The
+libraries' defaults are safe and not reported: Upgrader.Upgrade uses checkSameOrigin (Origin
+host equal to Host) when CheckOrigin is nil, and authenticateOrigin accepts only the same host
+when OriginPatterns is empty.`,
+			Fix: `Compare the Origin header with an allow-list (coder/nhooyr: list the real hosts in OriginPatterns), or leave CheckOrigin nil.`,
 			Bad: `var up = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return true }}`,
 			Good: `var up = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool {
 	return r.Header.Get("Origin") == "https://chat.example.com"

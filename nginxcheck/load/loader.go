@@ -87,6 +87,9 @@ func ParseDump(r io.Reader, lim repo.Limits) (*Dump, error) {
 			case strings.HasPrefix(text, dumpMarker) && strings.HasSuffix(text, ":"):
 				flush()
 				cur = path.Clean(strings.TrimSuffix(strings.TrimPrefix(text, dumpMarker), ":"))
+				if strings.ContainsFunc(cur, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+					return nil, &DumpError{lineNo, "a section name with a control character: not the output of nginx -T"}
+				}
 				buf = nil
 			case cur != "":
 				if int64(len(buf)+len(line)) > lim.MaxFileSize {

@@ -21,3 +21,9 @@ func accept(w http.ResponseWriter, r *http.Request) {
 	websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: []string{"chat.example.com"}})
 	websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: false})
 }
+
+func patterns(w http.ResponseWriter, r *http.Request) {
+	websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: []string{"?*"}}) // want `entry "\?\*" matches every host \(nhooyr.io/websocket's authenticateOrigin matches it against the Origin's host with filepath.Match\)`
+	// Clean: nhooyr matches the host alone, so a scheme pattern matches nothing.
+	websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: []string{"https://*", "*.example.com"}})
+}
