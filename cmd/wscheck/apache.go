@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/wscheck/wscheck/apachecheck"
 	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
@@ -27,24 +25,7 @@ func apacheCommand() command {
 }
 
 func runApache(args []string, e *env) int {
-	fs := newFlagSet("apache")
-	var out outputFlags
-	var nf nginxFlags // only its include/exclude, from .wscheck.yaml
-	out.register(fs)
-	if code, ok := parseFlags(fs, args, e); !ok {
-		return code
-	}
-	if _, err := applyConfig(fs, e, &out, &nf); err != nil {
-		return usageError(e, "apache", err)
-	}
-	failOn, sel, err := out.check()
-	if err != nil {
-		return usageError(e, "apache", err)
-	}
-	if fs.NArg() == 0 {
-		return usageError(e, "apache", errors.New("want at least one PATH (a file or a directory)"))
-	}
-	return out.emit(e, analyzeApache(fs.Args(), nf), failOn, sel)
+	return runConfigHalf("apache", analyzeApache, args, e)
 }
 
 // analyzeApache is the Apache half over paths, for its command and the gate.

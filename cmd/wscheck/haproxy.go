@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/wscheck/wscheck/haproxycheck"
 	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
@@ -28,24 +26,7 @@ func haproxyCommand() command {
 }
 
 func runHAProxy(args []string, e *env) int {
-	fs := newFlagSet("haproxy")
-	var out outputFlags
-	var nf nginxFlags // only its include/exclude, from .wscheck.yaml
-	out.register(fs)
-	if code, ok := parseFlags(fs, args, e); !ok {
-		return code
-	}
-	if _, err := applyConfig(fs, e, &out, &nf); err != nil {
-		return usageError(e, "haproxy", err)
-	}
-	failOn, sel, err := out.check()
-	if err != nil {
-		return usageError(e, "haproxy", err)
-	}
-	if fs.NArg() == 0 {
-		return usageError(e, "haproxy", errors.New("want at least one PATH (a file or a directory)"))
-	}
-	return out.emit(e, analyzeHAProxy(fs.Args(), nf), failOn, sel)
+	return runConfigHalf("haproxy", analyzeHAProxy, args, e)
 }
 
 // analyzeHAProxy is the HAProxy half over paths, for its command and the gate.
