@@ -97,9 +97,11 @@ func WriteSummary(w io.Writer, r Result, verbose bool) {
 			fmt.Fprintf(w, "wscheck: not analyzed: %s: %s\n", Escape(n.File), Escape(n.Reason))
 		}
 	}
-	parts := []string{
-		plural(s.Files, "nginx file"),
-		plural(s.WebSocketLocations, "WebSocket location") + " judged",
+	var parts []string
+	// The nginx counts are said whenever nginx was read, and when nothing
+	// else was: "0 nginx files" is then the news.
+	if s.Files > 0 || s.WebSocketLocations > 0 || s.HAProxyFiles+s.ApacheFiles+s.GoPackages == 0 {
+		parts = append(parts, plural(s.Files, "nginx file"), plural(s.WebSocketLocations, "WebSocket location")+" judged")
 	}
 	if s.Templates > 0 {
 		parts = append(parts, plural(s.Templates, "template")+" ("+plural(s.TemplateLocations, "WebSocket location")+" in them)")
