@@ -1,24 +1,15 @@
 package apachecheck
 
 import (
-	"os"
 	"path/filepath"
 
 	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
 )
 
-// Disk reads below the paths only, bounded as every half reads.
-func Disk(paths []string) *repo.Disk {
-	roots := make([]string, len(paths))
-	for i, p := range paths {
-		roots[i] = p
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			roots[i] = filepath.Dir(p)
-		}
-	}
-	return repo.NewDisk(roots, false, repo.DefaultLimits)
-}
+// Disk reads below the paths only, bounded as every half reads (see
+// repo.NewDisk).
+func Disk(paths []string) *repo.Disk { return repo.NewDisk(paths, false, repo.Limits{}) }
 
 // Analyze checks each path: a file is read as an httpd config with what it
 // includes; a directory is searched for the files repository discovery

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -71,16 +70,7 @@ func Disk(paths []string, opts Options) *repo.Disk {
 	if opts.HostRoot != "" {
 		roots = append(roots, opts.HostRoot)
 	}
-	for i, r := range roots {
-		if st, err := os.Stat(r); err == nil && !st.IsDir() {
-			roots[i] = filepath.Dir(r) // a root file's directory is its conf prefix
-		}
-	}
-	lim := opts.Limits
-	if lim == (repo.Limits{}) {
-		lim = repo.DefaultLimits
-	}
-	return repo.NewDisk(roots, false, lim)
+	return repo.NewDisk(roots, false, opts.Limits)
 }
 
 // Analyze loads every path (a file, or a directory to search for configs)
@@ -121,11 +111,7 @@ func AnalyzeFS(fsys repo.FS, paths []string, opts Options) report.Result {
 // AnalyzeDump analyzes the output of `nginx -T`: the first file is the
 // main config, and includes resolve inside the dump.
 func AnalyzeDump(r io.Reader, opts Options) report.Result {
-	lim := opts.Limits
-	if lim == (repo.Limits{}) {
-		lim = repo.DefaultLimits
-	}
-	d, err := load.ParseDump(r, lim)
+	d, err := load.ParseDump(r, opts.Limits.OrDefault())
 	if err != nil {
 		var de *load.DumpError
 		if errors.As(err, &de) {

@@ -34,6 +34,14 @@ type Limits struct {
 // corpus is well under 1 MiB) and still bound memory on hostile input.
 var DefaultLimits = Limits{MaxFileSize: 64 << 20, MaxTotal: 1 << 30}
 
+// OrDefault is l, or DefaultLimits for the zero value.
+func (l Limits) OrDefault() Limits {
+	if l == (Limits{}) {
+		return DefaultLimits
+	}
+	return l
+}
+
 // The reasons a read fails, for errors.Is; ReadError words them.
 var (
 	ErrOutside    = errors.New("outside the analyzed paths")
@@ -95,21 +103,27 @@ type Disk struct {
 	used     atomic.Int64
 }
 
-// NewDisk confines reads to roots (files or directories). With anywhere,
-// every path on the machine may be read (--host-root /).
+// NewDisk confines reads to roots (files or directories, see AddRoot).
+// With anywhere, every path on the machine may be read (--host-root /).
+// The zero Limits are DefaultLimits.
 func NewDisk(roots []string, anywhere bool, lim Limits) *Disk {
-	d := &Disk{anywhere: anywhere, limits: lim}
+	d := &Disk{anywhere: anywhere, limits: lim.OrDefault()}
 	for _, r := range roots {
 		d.AddRoot(r)
 	}
 	return d
 }
 
-// AddRoot lets reads reach below r (a path map's target, say).
+// AddRoot lets reads reach below r (a path map's target, say). A file
+// root opens its directory: that is its config's prefix, where what it
+// includes lives.
 func (d *Disk) AddRoot(r string) {
 	abs, err := filepath.Abs(r)
 	if err != nil {
 		return
+	}
+	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
+		abs = filepath.Dir(abs)
 	}
 	d.roots = append(d.roots, abs)
 	if real, err := filepath.EvalSymlinks(abs); err == nil && real != abs {

@@ -42,13 +42,6 @@ func (m *Mem) note(name string) {
 	m.mu.Unlock()
 }
 
-func (m *Mem) limits() Limits {
-	if m.Limits == (Limits{}) {
-		return DefaultLimits
-	}
-	return m.Limits
-}
-
 func (m *Mem) ReadFile(name string) ([]byte, error) {
 	m.note(name)
 	name = path.Clean(name)
@@ -62,7 +55,7 @@ func (m *Mem) ReadFile(name string) ([]byte, error) {
 		return nil, &ReadError{name, "no such file or directory", fs.ErrNotExist}
 	case !f.Mode.IsRegular():
 		return nil, &ReadError{name, "not a regular file (" + kind(f.Mode) + ")", ErrNotRegular}
-	case int64(len(f.Data)) > m.limits().MaxFileSize:
+	case int64(len(f.Data)) > m.Limits.OrDefault().MaxFileSize:
 		return nil, &ReadError{name, "too large", ErrTooLarge}
 	}
 	b := []byte(f.Data)
