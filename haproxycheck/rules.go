@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"embed"
 	"fmt"
-	"path"
 	"regexp"
 	"slices"
 
@@ -36,13 +35,7 @@ func Rules() report.Rules {
 	for _, r := range rules {
 		d := r.doc
 		d.Half = Half
-		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "bad.cfg")); err == nil {
-			d.Bad = wantComment.ReplaceAllString(string(b), "")
-		}
-		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "good.cfg")); err == nil {
-			d.Good = string(b)
-		}
-		out = append(out, d)
+		out = append(out, d.WithExamples(examples, "testdata/rules", ".cfg", wantComment))
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package nginxcheck
 import (
 	"embed"
 	"fmt"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -55,13 +54,7 @@ func Rules() report.Rules {
 		if d.Half == "" { // the suppression rules name both halves
 			d.Half = "nginx"
 		}
-		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "bad.conf")); err == nil {
-			d.Bad = stripWant(string(b))
-		}
-		if b, err := examples.ReadFile(path.Join("testdata/rules", d.Name, "good.conf")); err == nil {
-			d.Good = string(b)
-		}
-		out = append(out, d)
+		out = append(out, d.WithExamples(examples, "testdata/rules", ".conf", wantComment))
 	}
 	return out
 }
@@ -122,6 +115,3 @@ func runRules(m *model, opts Options, complete bool) ([]report.Finding, []*wsLoc
 }
 
 var wantComment = regexp.MustCompile(` *# want(-error)? "[^\n]*`)
-
-// stripWant removes the test expectations from an example shown to users.
-func stripWant(s string) string { return wantComment.ReplaceAllString(s, "") }

@@ -2,6 +2,9 @@ package report
 
 import (
 	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -150,4 +153,17 @@ func (s Selection) Enabled(rule string) bool {
 // Filter keeps the findings of enabled rules.
 func (s Selection) Filter(r *Result) {
 	r.Findings = slices.DeleteFunc(r.Findings, func(f Finding) bool { return !s.Enabled(f.Rule) })
+}
+
+// WithExamples fills r's Bad and Good from the fixtures the tests run,
+// dir/NAME/bad.EXT and good.EXT in fsys, with the tests' expectations
+// (what want matches) taken out of the bad one.
+func (r Rule) WithExamples(fsys fs.FS, dir, ext string, want *regexp.Regexp) Rule {
+	if b, err := fs.ReadFile(fsys, path.Join(dir, r.Name, "bad"+ext)); err == nil {
+		r.Bad = want.ReplaceAllString(string(b), "")
+	}
+	if b, err := fs.ReadFile(fsys, path.Join(dir, r.Name, "good"+ext)); err == nil {
+		r.Good = string(b)
+	}
+	return r
 }
