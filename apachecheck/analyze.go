@@ -24,7 +24,9 @@ func Analyze(fsys repo.FS, paths []string, opts repo.WalkOptions) report.Result 
 		case err != nil:
 			res.Errors = append(res.Errors, report.FileError{File: p, Message: repo.Reason(err)})
 		case st.IsDir():
-			res.Merge(analyzeFiles(fsys, p, repo.Discover(fsys, p, opts).Apache))
+			inv := repo.Discover(fsys, p, opts)
+			res.Errors = append(res.Errors, inv.Errors...) // a directory it could not read
+			res.Merge(analyzeFiles(fsys, p, inv.Apache))
 		default:
 			res.Merge(analyzeFiles(fsys, filepath.Dir(p), []string{p}))
 		}

@@ -26,6 +26,7 @@ func Analyze(fsys repo.FS, paths []string, opts repo.WalkOptions) report.Result 
 			res.Errors = append(res.Errors, report.FileError{File: p, Message: repo.Reason(err)})
 		case st.IsDir():
 			inv := repo.Discover(fsys, p, opts)
+			res.Errors = append(res.Errors, inv.Errors...) // a directory it could not read
 			for _, f := range inv.HAProxy {
 				res.Merge(AnalyzeFile(fsys, f))
 			}

@@ -1,0 +1,22 @@
+package haproxycheck
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/wscheck/wscheck/repo"
+)
+
+// TestUnreadableDirectory: a directory the walk cannot enter is an error
+// of `wscheck haproxy DIR` too, never a silent pass.
+func TestUnreadableDirectory(t *testing.T) {
+	mem := &repo.Mem{Files: map[string]repo.MemFile{
+		"/r/locked":      {Err: fs.ErrPermission, Mode: fs.ModeDir},
+		"/r/haproxy.cfg": {Data: "defaults\n    mode http\n"},
+	}}
+	res := Analyze(mem, []string{"/r"}, repo.WalkOptions{})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Message, "permission denied") {
+		t.Errorf("want the unreadable directory as an error, got %v", res.Errors)
+	}
+}
