@@ -2,7 +2,6 @@ package nginxcheck
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"path/filepath"
 	"slices"
@@ -23,7 +22,7 @@ type analysis struct {
 	errors   []report.FileError
 	files    map[*load.File]bool
 	summary  report.Summary
-	judged   map[string]bool // WebSocket locations, by file:line:col
+	judged   map[spot]bool   // WebSocket locations
 	maps     []repo.Mapping  // inferred from the layout of the directory being walked
 	used     map[string]bool // path maps that resolved an include, by From=To
 	// tfs neutralizes templates and serves nginx strings of YAML files;
@@ -34,8 +33,14 @@ type analysis struct {
 	onModel func(m *model, complete bool)
 }
 
+// spot is a place in a file, however many trees reach it.
+type spot struct {
+	file      string
+	line, col int
+}
+
 func newAnalysis(src load.Source, opts Options) *analysis {
-	a := &analysis{opts: opts, src: src, files: map[*load.File]bool{}, judged: map[string]bool{}, used: map[string]bool{}, templated: map[string]bool{}}
+	a := &analysis{opts: opts, src: src, files: map[*load.File]bool{}, judged: map[spot]bool{}, used: map[string]bool{}, templated: map[string]bool{}}
 	a.tfs, _ = src.(*repo.TemplateFS)
 	return a
 }
@@ -221,18 +226,16 @@ func (a *analysis) addTree(t *load.Tree) {
 	if a.onModel != nil {
 		a.onModel(m, complete)
 	}
-	findings, judged := runRules(m, a.opts, complete)
-	a.findings = append(a.findings, findings...)
-	for _, ws := range judged {
+	a.findings = runRules(a.findings, m, a.opts, complete, func(ws *wsLocation) {
 		n := ws.node
-		if k := fmt.Sprintf("%s:%d:%d", n.File.Path, n.Line, n.Col); !a.judged[k] {
+		if k := (spot{n.File.Path, n.Line, n.Col}); !a.judged[k] {
 			a.judged[k] = true
 			a.summary.WebSocketLocations++
 			if _, ok := a.dialectOf(n.File.Path); ok {
 				a.summary.TemplateLocations++
 			}
 		}
-	}
+	})
 }
 
 // analyzeDir finds the configs below dir, and the path maps its layout
@@ -298,7 +301,7 @@ func (a *analysis) finish() report.Result {
 		ends := map[int]int{}
 		load.Walk(f.Nodes, func(n *load.Node) bool {
 			if n.File == f && n.Block {
-				ends[n.Line] = n.EndLine
+				ends[n.Line] = int(n.EndLine)
 			}
 			return n.File == f
 		})
@@ -309,6 +312,9 @@ func (a *analysis) finish() report.Result {
 		known[r.doc.Name] = true
 	}
 	findings := report.ApplyIgnores(a.findings, collectIgnores(files, known, blockEnd))
+	// The trees are not read again: let a large config's nodes go before
+	// the findings are settled.
+	a.findings, a.files, a.loader, files, blockEnd = nil, nil, nil, nil, nil
 	// One finding per occurrence: a directive in a snippet (or a map)
 	// that several locations use is one place to edit, whatever location
 	// judged it, so the key is the spot, not the message that names the
@@ -319,7 +325,8 @@ func (a *analysis) finish() report.Result {
 	}
 	seen := map[key]bool{}
 	var res report.Result
-	for _, f := range findings {
+	res.Findings = findings[:0]
+	for _, f := range findings { // in place: ApplyIgnores made the slice
 		k := key{f.Rule, f.File, f.Line, f.Column}
 		if !seen[k] {
 			seen[k] = true

@@ -6,9 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wscheck/wscheck/nginxcheck/load"
 )
 
 // generate writes a tree with the shared generator and returns the number
@@ -75,10 +78,67 @@ var generatorPredates = map[string]bool{"host-drops-port": true, "close-map-disa
 // 2,000 servers, 14k locations (go test -bench GeneratedTree -benchmem).
 func BenchmarkGeneratedTree(b *testing.B) {
 	dir, _ := generate(b, 200, 10)
+	benchmarkAnalyze(b, filepath.Join(dir, "nginx.conf"))
+}
+
+// BenchmarkLargeConfig is the memory case of the README: the generator's
+// 4,200 site files inlined into one 47 MB nginx.conf (1.4M directives,
+// 98,000 findings).
+func BenchmarkLargeConfig(b *testing.B) {
+	dir, _ := generate(b, 4200, 10)
+	benchmarkAnalyze(b, inlineSites(b, dir))
+}
+
+// inlineSites writes dir's nginx.conf with its "include sites/*.conf;"
+// replaced by the site files themselves, and returns its path.
+func inlineSites(tb testing.TB, dir string) string {
+	tb.Helper()
+	root, err := os.ReadFile(filepath.Join(dir, "nginx.conf"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sites, err := filepath.Glob(filepath.Join(dir, "sites", "*.conf"))
+	if err != nil || len(sites) == 0 {
+		tb.Fatalf("no site files in %s: %v", dir, err)
+	}
+	var body bytes.Buffer
+	for _, s := range sites { // Glob sorts, as nginx does
+		b, err := os.ReadFile(s)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		body.Write(b)
+	}
+	const include = "    include sites/*.conf;\n"
+	if !bytes.Contains(root, []byte(include)) {
+		tb.Fatalf("%s/nginx.conf has no %q", dir, include)
+	}
+	out := filepath.Join(dir, "big.conf")
+	if err := os.WriteFile(out, bytes.Replace(root, []byte(include), body.Bytes(), 1), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// benchmarkAnalyze runs Analyze on one root and reports, besides
+// -benchmem's figures, the allocations per directive of the tree.
+func benchmarkAnalyze(b *testing.B, root string) {
+	t := load.NewLoader(Disk([]string{root}, Options{}), load.Options{}).Load(root)
+	if len(t.Errors) > 0 {
+		b.Fatalf("loading %s: %v", root, t.Errors[0])
+	}
+	directives := 0
+	load.Walk(t.Root.Nodes, func(*load.Node) bool { directives++; return true })
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	b.ResetTimer()
 	for b.Loop() {
-		if res := Analyze([]string{filepath.Join(dir, "nginx.conf")}, Options{}); len(res.Findings) == 0 {
-			b.Fatal("no findings")
+		if res := Analyze([]string{root}, Options{}); len(res.Findings) == 0 || len(res.Errors) > 0 {
+			b.Fatalf("no findings, or errors: %v", res.Errors)
 		}
 	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N)/float64(directives), "allocs/directive")
+	b.ReportMetric(float64(directives), "directives")
 }

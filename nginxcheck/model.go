@@ -29,7 +29,9 @@ type level struct {
 func newLevel(kind string, node *load.Node, parent *level, children []*load.Node) *level {
 	l := &level{kind: kind, node: node, parent: parent}
 	depth := 0
-	for _, s := range load.Expand(children) {
+	all := load.Expand(children)
+	l.dirs = all[:0] // filtered in place: the markers are left out
+	for _, s := range all {
 		switch n := s.Node; {
 		case n.Name == load.MarkOpen:
 			depth++

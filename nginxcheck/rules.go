@@ -92,11 +92,13 @@ func because(ws *wsLocation) string {
 	return reasonMark + "judged a WebSocket location because " + ws.reason
 }
 
-// runRules applies every rule to a model; it also returns the locations
-// it judged as WebSocket, for the summary.
-func runRules(m *model, opts Options, complete bool) ([]report.Finding, []*wsLocation) {
-	var out []report.Finding
-	ws := m.websocketLocations()
+// runRules applies every rule to a model, appending to out, and calls judged with each
+// location it judged as WebSocket, for the summary. Tree rules run first,
+// then every location rule on one location after the other, so that a
+// location's judgement is let go once its rules ran (a large config has
+// tens of thousands). For each rule the findings keep their order.
+func runRules(out []report.Finding, m *model, opts Options, complete bool, judged func(*wsLocation)) []report.Finding {
+	var onLocation []*pass
 	for _, r := range rules {
 		if r.doc.Off && !slices.Contains(opts.Enable, r.doc.Name) {
 			continue
@@ -106,12 +108,18 @@ func runRules(m *model, opts Options, complete bool) ([]report.Finding, []*wsLoc
 			r.onTree(p)
 		}
 		if r.onLocation != nil {
-			for _, w := range ws {
-				r.onLocation(p, w)
-			}
+			onLocation = append(onLocation, p)
 		}
 	}
-	return out, ws
+	m.eachWebSocketLocation(func(w *wsLocation) {
+		for _, p := range onLocation {
+			p.rule.onLocation(p, w)
+		}
+		if judged != nil {
+			judged(w)
+		}
+	})
+	return out
 }
 
 var wantComment = regexp.MustCompile(` *# want(-error)? "[^\n]*`)

@@ -117,11 +117,17 @@ func keepAliveOnly(hs headerSet) bool {
 // websocketLocations decides which proxying locations are judged, and why.
 func (m *model) websocketLocations() []*wsLocation {
 	var out []*wsLocation
+	m.eachWebSocketLocation(func(w *wsLocation) { out = append(out, w) })
+	return out
+}
+
+// eachWebSocketLocation calls fn with each judged location, in order.
+func (m *model) eachWebSocketLocation(fn func(*wsLocation)) {
 	judged := map[*location]bool{}
 	add := func(loc *location, hs headerSet, reason string, outer *headerSet, byHeaders bool) {
 		if !judged[loc] {
 			judged[loc] = true
-			out = append(out, &wsLocation{location: loc, headers: hs, reason: reason, outer: outer, byHeaders: byHeaders})
+			fn(&wsLocation{location: loc, headers: hs, reason: reason, outer: outer, byHeaders: byHeaders})
 		}
 	}
 	handOff := map[string]string{} // named location -> reason
@@ -156,7 +162,6 @@ func (m *model) websocketLocations() []*wsLocation {
 			add(loc, effectiveHeaders(loc.level), reason, nil, false)
 		}
 	}
-	return out
 }
 
 // upgradeHeader returns the first Upgrade or Connection entry of a list.

@@ -13,40 +13,54 @@ import (
 )
 
 // crossCheck parses the (Lua-blanked) source with gonginx and requires its
-// tree to agree with the statements nginx's tokenizer rules produced:
+// tree to agree with the nodes nginx's tokenizer rules produced:
 // gonginx is silently wrong on some valid input (a '}' inside a word, '\;'
 // in a bare word, a stray '}' or ';'), and a wrong tree would give wrong
-// findings. Statements are matched per block on (end line, name,
-// arguments) because gonginx reorders http and upstream children.
-func crossCheck(src []byte, stmts []*statement) error {
-	return checkPieces(src, stmts, "")
+// findings. Directives are matched per block on (end line, name,
+// arguments) because gonginx reorders http and upstream children. raw
+// holds the tokens as written where they differ from a node's Args.
+func crossCheck(src []byte, nodes []*Node, raw map[*Node][]string) error {
+	c := &checker{src: src, raw: raw}
+	return c.pieces(nodes, "")
+}
+
+type checker struct {
+	src []byte
+	raw map[*Node][]string
 }
 
 // pieceSize bounds what gonginx parses at once: its tree of a whole 50 MB
-// config would cost many times the input. Consecutive statements are
+// config would cost many times the input. Consecutive directives are
 // checked together up to this size; a larger block is checked as its
 // header (name and arguments) and then child by child.
 const pieceSize = 1 << 20
 
-func checkPieces(src []byte, stmts []*statement, parent string) error {
-	for i := 0; i < len(stmts); {
-		st := stmts[i]
-		if st.end-st.start > pieceSize && st.block && !st.lua {
-			header := string(src[st.start:st.open+1]) + "}"
-			if err := checkPiece([]byte(header), []*statement{{name: st.name, raw: st.raw, line: st.line, col: st.col, endLine: st.openLine, block: true}}, parent, st.line-1); err != nil {
+func (c *checker) pieces(nodes []*Node, parent string) error {
+	for i := 0; i < len(nodes); {
+		n := nodes[i]
+		if n.End-n.Start > pieceSize && n.Block && !isLua(n) {
+			open, openLine := c.openOf(n)
+			header := string(c.src[n.Start:open+1]) + "}"
+			h := &Node{Name: n.Name, Args: n.Args, Line: n.Line, Col: n.Col, EndLine: int32(openLine), Block: true}
+			if r, ok := c.raw[n]; ok {
+				c.raw[h] = r
+			}
+			err := c.piece([]byte(header), []*Node{h}, parent, n.Line-1)
+			delete(c.raw, h)
+			if err != nil {
 				return err
 			}
-			if err := checkPieces(src, st.children, st.name); err != nil {
+			if err := c.pieces(n.Children, n.Name); err != nil {
 				return err
 			}
 			i++
 			continue
 		}
 		j := i + 1
-		for j < len(stmts) && stmts[j].end-st.start <= pieceSize {
+		for j < len(nodes) && nodes[j].End-n.Start <= pieceSize {
 			j++
 		}
-		if err := checkPiece(src[st.start:stmts[j-1].end], stmts[i:j], parent, st.line-1); err != nil {
+		if err := c.piece(c.src[n.Start:nodes[j-1].End], nodes[i:j], parent, n.Line-1); err != nil {
 			return err
 		}
 		i = j
@@ -54,9 +68,24 @@ func checkPieces(src []byte, stmts []*statement, parent string) error {
 	return nil
 }
 
+// openOf finds a block's "{" again (offset and line) by reading its
+// header's tokens: only the rare block larger than pieceSize needs it.
+func (c *checker) openOf(n *Node) (int, int) {
+	s := &scanner{src: c.src, pos: int(n.Start), line: n.Line, col: n.Col, comments: map[int]Comment{}}
+	for {
+		tok, err := s.next()
+		if err != nil || tok.kind == 0 {
+			return int(n.Start), n.Line // cannot happen: the block was scanned
+		}
+		if tok.kind == '{' {
+			return tok.off, tok.line
+		}
+	}
+}
+
 // checkPiece parses one piece of the source, whose first line is line
 // offset+1 of the file, and matches it against our statements.
-func checkPiece(piece []byte, stmts []*statement, parent string, offset int) error {
+func (c *checker) piece(piece []byte, nodes []*Node, parent string, offset int) error {
 	cfg, err := safeParse(string(piece))
 	if err != nil {
 		line, col := 1, 1
@@ -66,7 +95,7 @@ func checkPiece(piece []byte, stmts []*statement, parent string, offset int) err
 		}
 		return &SyntaxError{line + offset, col, "the parser (gonginx) cannot read this file although nginx can (it fails on a '}' inside a bare word, and on a quoted value ending in an escaped backslash): " + err.Error()}
 	}
-	return matchBlock(stmts, cfg.GetDirectives(), parent, offset)
+	return c.match(nodes, cfg.GetDirectives(), parent, offset)
 }
 
 func safeParse(src string) (cfg *config.Config, err error) {
@@ -87,26 +116,26 @@ type stmtKey struct {
 	args    string
 }
 
-func matchBlock(ours []*statement, theirs []config.IDirective, parent string, offset int) error {
+func (c *checker) match(ours []*Node, theirs []config.IDirective, parent string, offset int) error {
 	index := map[stmtKey][]config.IDirective{}
 	for _, d := range theirs {
 		k := keyOfTheirs(d, parent, offset)
 		index[k] = append(index[k], d)
 	}
-	for _, st := range ours {
-		k := keyOfOurs(st, parent)
+	for _, n := range ours {
+		k := c.keyOfOurs(n, parent)
 		cands := index[k]
 		if len(cands) == 0 {
-			return &SyntaxError{st.line, st.col, fmt.Sprintf("the parser (gonginx) reads the %q directive differently from nginx; refusing to analyze a wrong tree", st.name)}
+			return &SyntaxError{n.Line, n.Col, fmt.Sprintf("the parser (gonginx) reads the %q directive differently from nginx; refusing to analyze a wrong tree", n.Name)}
 		}
 		d := cands[0]
 		index[k] = cands[1:]
-		if st.block && !st.lua {
+		if n.Block && !isLua(n) {
 			var kids []config.IDirective
 			if b := d.GetBlock(); b != nil {
 				kids = b.GetDirectives()
 			}
-			if err := matchBlock(st.children, kids, st.name, offset); err != nil {
+			if err := c.match(n.Children, kids, n.Name, offset); err != nil {
 				return err
 			}
 		}
@@ -119,15 +148,19 @@ func matchBlock(ours []*statement, theirs []config.IDirective, parent string, of
 	return nil
 }
 
-func keyOfOurs(st *statement, parent string) stmtKey {
-	raw := st.raw
-	if !allValid(raw) {
-		raw = make([]string, len(st.raw))
-		for i, r := range st.raw {
-			raw[i] = asRunes(r)
-		}
+func (c *checker) keyOfOurs(n *Node, parent string) stmtKey {
+	raw, ok := c.raw[n]
+	if !ok {
+		raw = n.Args
 	}
-	return stmtKey{st.endLine, asRunes(st.name), argKey(raw, parent)}
+	if !allValid(raw) {
+		valid := make([]string, len(raw))
+		for i, r := range raw {
+			valid[i] = asRunes(r)
+		}
+		raw = valid
+	}
+	return stmtKey{int(n.EndLine), asRunes(n.Name), argKey(raw, parent)}
 }
 
 func allValid(ss []string) bool {

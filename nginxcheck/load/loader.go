@@ -159,8 +159,8 @@ type Loader struct {
 
 // parsed is one file read once. The first tree that needs it gets its
 // nodes; later trees get clones, because includes are resolved per tree.
-// The scanner's statements are dropped once converted: a large config is
-// held once, not twice.
+// The scanner builds the nodes themselves, so a large config is held
+// once, not as tokens and then nodes.
 type parsed struct {
 	file  *File
 	taken bool
@@ -228,13 +228,14 @@ func (l *Loader) parse(name string) *parsed {
 		}
 		return &parsed{err: &Error{File: name, Msg: repo.Reason(err), cause: err}}
 	}
-	stmts, sc, err := scan(src)
+	f := &File{Path: name}
+	nodes, sc, err := scan(src, f)
 	if err == nil {
 		blanked := src
 		if sc.blankedLua {
 			blanked = sc.blanked
 		}
-		err = crossCheck(blanked, stmts)
+		err = crossCheck(blanked, nodes, sc.raw)
 	}
 	if err != nil {
 		var se *SyntaxError
@@ -247,24 +248,8 @@ func (l *Loader) parse(name string) *parsed {
 		}
 		return &parsed{err: &Error{File: name, Line: se.Line, Col: se.Col, Msg: msg}}
 	}
-	f := &File{Path: name, Comments: sc.comments}
-	f.Nodes = convert(stmts, f)
+	f.Nodes, f.Comments = nodes, sc.comments
 	return &parsed{file: f}
-}
-
-// convert turns statements into nodes and lets go of each statement as
-// it goes, so a large file's two readings are never held in full at once.
-func convert(stmts []*statement, f *File) []*Node {
-	out := make([]*Node, 0, len(stmts))
-	for i, st := range stmts {
-		out = append(out, &Node{
-			Name: st.name, Args: st.args, File: f,
-			Line: st.line, Col: st.col, EndLine: st.endLine,
-			Block: st.block, Children: convert(st.children, f),
-		})
-		stmts[i] = nil
-	}
-	return out
 }
 
 // Load parses root and resolves its includes. The prefix defaults to the

@@ -48,10 +48,10 @@ func TestPiecewiseCrossCheck(t *testing.T) {
 }
 
 // parseBytes is Loader.parse without a file: scan, then cross-check.
-func parseBytes(src []byte) ([]*statement, *scanner, error) {
-	stmts, sc, err := scan(src)
+func parseBytes(src []byte) ([]*Node, *scanner, error) {
+	nodes, sc, err := scan(src, &File{Path: "big.conf"})
 	if err != nil {
 		return nil, sc, err
 	}
-	return stmts, sc, crossCheck(src, stmts)
+	return nodes, sc, crossCheck(src, nodes, sc.raw)
 }

@@ -3,29 +3,19 @@ package load
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"regexp"
+	"slices"
 	"strings"
 )
+
+// MaxSource is the largest file the scanner reads: node offsets are
+// 32-bit (see Node), and no real config comes near it.
+const MaxSource = math.MaxInt32
 
 // maxDepth bounds block nesting: nginx itself recurses per block, and a
 // generated or corrupted file must not exhaust the stack of any parser.
 const maxDepth = 100
-
-// statement is one directive as nginx's tokenizer sees it.
-type statement struct {
-	name     string
-	raw      []string // tokens as written, quotes kept
-	args     []string // tokens as nginx reads them: unquoted, escapes resolved
-	line     int      // of the directive name
-	col      int      // 1-based, of the directive name's first character
-	endLine  int      // of the terminating ";" or "}"
-	block    bool
-	lua      bool // a *_by_lua_block: body blanked, never parsed as nginx
-	children []*statement
-	// Byte offsets, for cross-checking a large file piece by piece: the
-	// statement spans src[start:end]; a block's "{" is at open, on openLine.
-	start, end, open, openLine int
-}
 
 // SyntaxError is input nginx would reject, located like nginx does.
 type SyntaxError struct {
@@ -53,6 +43,19 @@ type scanner struct {
 	// words holds one copy of each short word: a large config repeats
 	// proxy_set_header, Upgrade and $http_upgrade thousands of times.
 	words map[string]string
+	file  *File // the nodes' file
+	// raw holds the tokens as written (quotes kept) of the nodes where
+	// they differ from Args, for the cross-check; dropped after it.
+	raw map[*Node][]string
+	// Scratch space reused by every statement, so a node costs its own
+	// allocations only: children, arguments and tokens are copied out at
+	// their exact size (and equal argument lists are shared, see args).
+	kids       []*Node
+	argBuf     []string
+	rawBuf     []string
+	rawDiffers bool
+	argSets    map[string][]string
+	argKeyBuf  []byte
 }
 
 // word returns the text of b, shared with every earlier equal word.
@@ -80,19 +83,25 @@ type token struct {
 	kind      byte // 'w' word, ';', '{', '}', 0 EOF
 }
 
-func scan(src []byte) ([]*statement, *scanner, error) {
-	s := &scanner{src: src, line: 1, col: 1, comments: map[int]Comment{}}
+// scan reads src into the nodes of f.
+func scan(src []byte, f *File) ([]*Node, *scanner, error) {
+	s := &scanner{src: src, line: 1, col: 1, comments: map[int]Comment{}, file: f, raw: map[*Node][]string{}}
+	if len(src) > MaxSource {
+		return nil, s, &SyntaxError{1, 1, fmt.Sprintf("the file is larger than %d bytes, more than wscheck reads as one config", MaxSource)}
+	}
 	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
 		// nginx reads the BOM as part of the first directive name.
 		return nil, s, &SyntaxError{1, 1, "unexpected byte order mark at the start of the file: nginx reads it as part of the first directive name (unknown directive); save the file as UTF-8 without BOM"}
 	}
 	s.tableFile = looksLikeTable(src)
-	stmts, err := s.block(0, nil)
-	return stmts, s, err
+	nodes, err := s.block(0, nil)
+	s.argSets = nil
+	return nodes, s, err
 }
 
-func (s *scanner) block(depth int, opener *statement) ([]*statement, error) {
-	var out []*statement
+func (s *scanner) block(depth int, opener *Node) ([]*Node, error) {
+	base := len(s.kids)
+	defer func() { s.kids = s.kids[:base] }()
 	for {
 		tok, err := s.next()
 		if err != nil {
@@ -103,27 +112,36 @@ func (s *scanner) block(depth int, opener *statement) ([]*statement, error) {
 			if opener != nil {
 				return nil, &SyntaxError{s.line, s.col, `unexpected end of file, expecting "}"`}
 			}
-			return out, nil
+			return s.children(base), nil
 		case '}':
 			if opener == nil {
 				return nil, &SyntaxError{tok.line, tok.col, `unexpected "}"`}
 			}
-			opener.endLine = tok.line
-			return out, nil
+			opener.EndLine = int32(tok.line)
+			return s.children(base), nil
 		case ';':
 			return nil, &SyntaxError{tok.line, tok.col, `unexpected ";"`}
 		case '{':
 			return nil, &SyntaxError{tok.line, tok.col, `unexpected "{"`}
 		}
-		st := &statement{name: tok.value, line: tok.line, col: tok.col, start: tok.off}
-		if !tok.quoted && !validName.MatchString(tok.value) && !IsPlaceholder(tok.value) && (opener == nil || !tableBlocks[opener.name]) && !s.tableFile {
+		n := &Node{Name: tok.value, File: s.file, Line: tok.line, Col: tok.col, Start: int32(tok.off)}
+		if !tok.quoted && !validName.MatchString(tok.value) && !IsPlaceholder(tok.value) && (opener == nil || !tableBlocks[opener.Name]) && !s.tableFile {
 			return nil, &SyntaxError{tok.line, tok.col, fmt.Sprintf("unknown directive %q", tok.value)}
 		}
-		if err := s.rest(st, depth); err != nil {
+		if err := s.rest(n, depth); err != nil {
 			return nil, err
 		}
-		out = append(out, st)
+		s.kids = append(s.kids, n)
 	}
+}
+
+// children copies the nodes a block collected since base out of the
+// shared stack, at their exact size.
+func (s *scanner) children(base int) []*Node {
+	if len(s.kids) == base {
+		return nil
+	}
+	return slices.Clone(s.kids[base:])
 }
 
 // tableBlocks hold key/value entries rather than directives.
@@ -134,7 +152,8 @@ var tableBlocks = map[string]bool{"map": true, "types": true, "geo": true, "spli
 var validName = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
 // rest reads a statement's arguments up to ';' or its block.
-func (s *scanner) rest(st *statement, depth int) error {
+func (s *scanner) rest(n *Node, depth int) error {
+	s.argBuf, s.rawBuf, s.rawDiffers = s.argBuf[:0], s.rawBuf[:0], false
 	for {
 		tok, err := s.next()
 		if err != nil {
@@ -144,47 +163,89 @@ func (s *scanner) rest(st *statement, depth int) error {
 		case 0:
 			return &SyntaxError{s.line, s.col, `unexpected end of file, expecting ";" or "}"`}
 		case ';':
-			st.endLine, st.end = tok.line, s.pos
+			n.EndLine, n.End = int32(tok.line), int32(s.pos)
+			s.finish(n)
 			return nil
 		case '}':
 			return &SyntaxError{tok.line, tok.col, `unexpected "}"`}
 		case '{':
-			st.block, st.open, st.openLine = true, tok.off, tok.line
-			if err := checkIf(st); err != nil {
+			n.Block = true
+			if err := checkIf(n, s.rawBuf, s.argBuf); err != nil {
 				return err
 			}
 			if depth+1 > maxDepth {
 				return &SyntaxError{tok.line, tok.col, fmt.Sprintf("blocks nested more than %d deep", maxDepth)}
 			}
-			if strings.HasSuffix(st.name, "_by_lua_block") {
-				st.lua = true
-				return s.skipLua(st)
+			s.finish(n)
+			if isLua(n) {
+				return s.skipLua(n)
 			}
-			kids, err := s.block(depth+1, st)
+			kids, err := s.block(depth+1, n)
 			if err != nil {
 				return err
 			}
-			st.children, st.end = kids, s.pos
+			n.Children, n.End = kids, int32(s.pos)
 			return nil
 		default:
-			st.raw = append(st.raw, tok.text)
-			st.args = append(st.args, tok.value)
+			s.rawBuf = append(s.rawBuf, tok.text)
+			s.argBuf = append(s.argBuf, tok.value)
+			s.rawDiffers = s.rawDiffers || tok.text != tok.value
 		}
 	}
 }
 
-// checkIf rejects an if whose condition is not parenthesised, as nginx does
-// ("invalid condition"); it catches a regex quantifier that split the line.
-func checkIf(st *statement) error {
-	if st.name != "if" {
+// isLua: a *_by_lua_block's body is Lua, never nginx statements.
+func isLua(n *Node) bool { return n.Block && strings.HasSuffix(n.Name, "_by_lua_block") }
+
+// finish gives a node its arguments and remembers its raw tokens when
+// they differ from them.
+func (s *scanner) finish(n *Node) {
+	n.Args = s.args()
+	if s.rawDiffers {
+		s.raw[n] = slices.Clone(s.rawBuf)
+	}
+}
+
+// args returns the statement's arguments, shared with every earlier
+// statement of the file with the same ones: a large config repeats
+// "proxy_set_header Upgrade $http_upgrade" thousands of times. The tree
+// is read-only, so sharing is safe.
+func (s *scanner) args() []string {
+	if len(s.argBuf) == 0 {
 		return nil
 	}
-	if len(st.args) == 0 || !strings.HasPrefix(st.raw[0], "(") || !strings.HasSuffix(st.raw[len(st.raw)-1], ")") {
+	key := s.argKeyBuf[:0]
+	for _, a := range s.argBuf {
+		key = append(key, a...)
+		key = append(key, 0)
+	}
+	s.argKeyBuf = key
+	if len(key) > 64 {
+		return slices.Clone(s.argBuf)
+	}
+	if a, ok := s.argSets[string(key)]; ok {
+		return a
+	}
+	if s.argSets == nil {
+		s.argSets = map[string][]string{}
+	}
+	a := slices.Clone(s.argBuf)
+	s.argSets[string(key)] = a
+	return a
+}
+
+// checkIf rejects an if whose condition is not parenthesised, as nginx does
+// ("invalid condition"); it catches a regex quantifier that split the line.
+func checkIf(n *Node, raw, args []string) error {
+	if n.Name != "if" {
+		return nil
+	}
+	if len(raw) == 0 || !strings.HasPrefix(raw[0], "(") || !strings.HasSuffix(raw[len(raw)-1], ")") {
 		last := ""
-		if len(st.args) > 0 {
-			last = st.args[len(st.args)-1]
+		if len(args) > 0 {
+			last = args[len(args)-1]
 		}
-		return &SyntaxError{st.line, st.col, fmt.Sprintf("invalid condition %q", last)}
+		return &SyntaxError{n.Line, n.Col, fmt.Sprintf("invalid condition %q", last)}
 	}
 	return nil
 }
@@ -335,7 +396,7 @@ func unescape(s string) string {
 // skipLua consumes a Lua body up to its matching '}' the way the Lua
 // module's own lexer does (strings, long brackets and comments can hold
 // braces), and blanks it so that gonginx never sees Lua.
-func (s *scanner) skipLua(st *statement) error {
+func (s *scanner) skipLua(n *Node) error {
 	if s.blanked == nil {
 		s.blanked = append([]byte(nil), s.src...)
 	}
@@ -382,9 +443,9 @@ func (s *scanner) skipLua(st *statement) error {
 					}
 				}
 				s.blankedLua = true
-				st.endLine = s.line
+				n.EndLine = int32(s.line)
 				s.advance()
-				st.end = s.pos
+				n.End = int32(s.pos)
 				return nil
 			}
 			s.advance()

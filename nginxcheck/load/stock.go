@@ -24,12 +24,12 @@ var stockContents = map[string]string{
 var stockParsed = func() map[string]*File {
 	m := map[string]*File{}
 	for base, body := range stockContents {
-		stmts, sc, err := scan([]byte(body))
+		f := &File{Path: "(stock " + base + ")"}
+		nodes, sc, err := scan([]byte(body), f)
 		if err != nil {
 			panic("stock file " + base + ": " + err.Error())
 		}
-		f := &File{Path: "(stock " + base + ")", Comments: sc.comments}
-		f.Nodes = convert(stmts, f)
+		f.Nodes, f.Comments = nodes, sc.comments
 		m[base] = f
 	}
 	return m

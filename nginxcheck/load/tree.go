@@ -8,15 +8,21 @@ import "strings"
 // Node is one directive. Nodes of an included file are shared by every
 // include site, so the tree is read-only once loaded.
 type Node struct {
-	Name     string
-	Args     []string // as nginx reads them: unquoted, escapes resolved
-	File     *File
-	Line     int
-	Col      int
-	EndLine  int
-	Block    bool
-	Children []*Node
-	Include  *Include // set on include directives
+	Name string
+	Args []string // as nginx reads them: unquoted, escapes resolved
+	File *File
+	Line int
+	Col  int
+	// EndLine is the line of the terminating ";" or "}"; Start and End are
+	// byte offsets in the file's source: the directive spans
+	// src[Start:End], from its name to its ";" or "}". They are 32-bit
+	// because a large config holds a million nodes and this keeps one at
+	// 112 bytes instead of 128; the scanner refuses a file over MaxSource.
+	EndLine    int32
+	Start, End int32
+	Block      bool
+	Children   []*Node
+	Include    *Include // set on include directives
 }
 
 // Arg returns the i-th argument or "".
@@ -102,7 +108,9 @@ func Walk(nodes []*Node, fn func(*Node) bool) {
 // nginx sees them; each result carries the node at this level it came
 // through (itself, or the outermost include).
 func Expand(nodes []*Node) []Spliced {
-	var out []Spliced
+	// Sized exactly: every level of a large config is expanded, and the
+	// model keeps the result.
+	out := make([]Spliced, 0, expandedLen(nodes))
 	var rec func(nodes []*Node, via *Node)
 	rec = func(nodes []*Node, via *Node) {
 		for _, n := range nodes {
@@ -120,6 +128,18 @@ func Expand(nodes []*Node) []Spliced {
 	}
 	rec(nodes, nil)
 	return out
+}
+
+func expandedLen(nodes []*Node) int {
+	n := len(nodes)
+	for _, d := range nodes {
+		if d.Include != nil {
+			for _, f := range d.Include.Files {
+				n += expandedLen(f.Nodes)
+			}
+		}
+	}
+	return n
 }
 
 // Spliced is a directive seen at a level, with the node at that level that
