@@ -61,6 +61,7 @@ func commands() []command {
 				"wscheck go",
 				"wscheck go --tests ./internal/...",
 				"wscheck go --format json ./cmd/... > findings.json",
+				"wscheck go --diff ./... | git apply   # the mechanical repairs, reviewed as a diff",
 			},
 			run: runGo,
 		},
