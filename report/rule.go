@@ -13,7 +13,7 @@ import (
 // `wscheck explain`, the README table and SARIF rule descriptors.
 type Rule struct {
 	Name     string   // stable kebab-case ID; never renamed or reused
-	Half     string   // "nginx", "go", or BothHalves
+	Half     string   // "nginx", "haproxy", "apache", "k8s", "go", or EveryHalf
 	Severity Severity // default severity
 	Title    string   // one line, lowercase, no period
 	Why      string   // what breaks at run time, and what was observed
@@ -26,9 +26,10 @@ type Rule struct {
 	Off bool
 }
 
-// BothHalves is the Half of a rule both halves report: the suppression
-// rules, which judge the ignore comments of nginx configs and Go code alike.
-const BothHalves = "nginx,go"
+// EveryHalf is the Half of the suppression rules: every half reads
+// wscheck:ignore comments with one contract (ApplyIgnores) and reports
+// the ones that suppress nothing or are malformed.
+const EveryHalf = "nginx,haproxy,apache,k8s,go"
 
 // Halves lists the halves that report the rule.
 func (r Rule) Halves() []string {
