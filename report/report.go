@@ -73,6 +73,12 @@ type Finding struct {
 	// judged a WebSocket location. Text prints it on a continuation line,
 	// so the message line stays short.
 	Reason string `json:"reason,omitempty"`
+	// Fix is the repair --diff prints and --fix makes, when the rule has
+	// one for this occurrence (see fix.go); NoFix says why a rule that
+	// repairs gave this occurrence none, since a repair would be a guess.
+	// Neither is printed in the findings' formats.
+	Fix   *Fix   `json:"-"`
+	NoFix string `json:"-"`
 }
 
 // FileError is input wscheck could not analyze: it is never a finding,
@@ -120,7 +126,16 @@ func (r *Result) Merge(other Result) {
 // base relative to it.
 func (r *Result) Normalize(base string) {
 	for i := range r.Findings {
-		r.Findings[i].File = relativeTo(base, r.Findings[i].File)
+		f := &r.Findings[i]
+		f.File = relativeTo(base, f.File)
+		if f.Fix != nil {
+			fix := *f.Fix
+			fix.Edits = slices.Clone(fix.Edits)
+			for j := range fix.Edits {
+				fix.Edits[j].File = relativeTo(base, fix.Edits[j].File)
+			}
+			f.Fix = &fix
+		}
 	}
 	for i := range r.Errors {
 		r.Errors[i].File = relativeTo(base, r.Errors[i].File)
@@ -129,7 +144,7 @@ func (r *Result) Normalize(base string) {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
 			cmp.Compare(a.Column, b.Column), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message), cmp.Compare(a.Reason, b.Reason))
 	})
-	r.Findings = slices.Compact(r.Findings)
+	r.Findings = CompactFindings(r.Findings)
 	slices.SortFunc(r.Errors, func(a, b FileError) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
 			cmp.Compare(a.Column, b.Column), cmp.Compare(a.Message, b.Message))

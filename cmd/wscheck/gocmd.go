@@ -69,10 +69,15 @@ func runGo(args []string, e *env) int {
 	fs := newFlagSet("go")
 	var out outputFlags
 	var gf goFlags
+	var ff fixFlags
 	out.register(fs)
 	gf.register(fs)
+	ff.register(fs)
 	if code, ok := parseFlags(fs, args, e); !ok {
 		return code
+	}
+	if err := ff.check(); err != nil {
+		return usageError(e, "go", err)
 	}
 	if _, err := applyConfig(fs, e, &out, nil); err != nil {
 		return usageError(e, "go", err)
@@ -88,7 +93,7 @@ func runGo(args []string, e *env) int {
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}
-	return out.emit(e, analyzeGo(e.cwd, patterns, gf.load(), true), failOn, sel)
+	return out.runWithFixes(e, ff, func() report.Result { return analyzeGo(e.cwd, patterns, gf.load(), true) }, failOn, sel)
 }
 
 // analyzeGo loads the packages matching patterns in dir and runs the
@@ -195,7 +200,34 @@ func toFinding(fset *token.FileSet, a *analysis.Analyzer, d analysis.Diagnostic)
 	if rule == "" {
 		rule = a.Name
 	}
-	return report.Finding{Rule: rule, Severity: gocheck.SeverityOf(d), File: pos.Filename, Line: pos.Line, Column: pos.Column, Message: d.Message}
+	f := report.Finding{Rule: rule, Severity: gocheck.SeverityOf(d), File: pos.Filename, Line: pos.Line, Column: pos.Column, Message: d.Message}
+	if len(d.SuggestedFixes) > 0 {
+		f.Fix = goFix(fset, d.SuggestedFixes[0])
+	}
+	return f
+}
+
+// goFix turns a SuggestedFix into the report layer's byte edits. Only the
+// first fix of a diagnostic is taken: go/analysis documents several as
+// alternatives, and the checker's -fix applies the first too. A fix with
+// an edit outside a file (a position from export data) is dropped whole.
+func goFix(fset *token.FileSet, sf analysis.SuggestedFix) *report.Fix {
+	fix := &report.Fix{Message: sf.Message}
+	for _, te := range sf.TextEdits {
+		tf := fset.File(te.Pos)
+		end := te.End
+		if !end.IsValid() {
+			end = te.Pos // an insertion
+		}
+		if tf == nil || fset.File(end) != tf {
+			return nil
+		}
+		fix.Edits = append(fix.Edits, report.Edit{File: tf.Name(), Start: tf.Offset(te.Pos), End: tf.Offset(end), New: string(te.NewText)})
+	}
+	if len(fix.Edits) == 0 {
+		return nil
+	}
+	return fix
 }
 
 var (

@@ -2,10 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"go/token"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/go/analysis"
 
 	"github.com/wscheck/wscheck/report"
 )
@@ -339,5 +344,109 @@ func TestGoCommandFactsAcrossPackages(t *testing.T) {
 		if got := strings.Join(where(decodeResult(t, out)), "; "); got != want {
 			t.Errorf("wscheck go %s: findings %q, want only the unverified handshake, %q", args[0], got, want)
 		}
+	}
+}
+
+// goFixModule copies the analyzer's fix fixture (gocheck/testdata/fixes,
+// with the fixture module's go.mod and go.sum) into a temporary module and
+// returns it with the fixed file the analyzer's golden test expects.
+func goFixModule(t *testing.T) (dir, golden string) {
+	t.Helper()
+	mod, _ := filepath.Abs(filepath.Join("..", "..", "gocheck", "testdata"))
+	dl := exec.Command("go", "mod", "download")
+	dl.Dir = mod
+	if b, err := dl.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download: %v\n%s", err, b)
+	}
+	read := func(p string) string {
+		b, err := os.ReadFile(filepath.Join(mod, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	dir = t.TempDir()
+	writeTree(t, dir, map[string]string{"go.mod": read("go.mod"), "go.sum": read("go.sum"), "fixes/fixes.go": read("fixes/fixes.go")})
+	return dir, read("fixes/fixes.go.golden")
+}
+
+// TestGoDiffAndFix: the Go half's SuggestedFixes go through the same
+// --diff and --fix as the nginx half's repairs. The diff applies with the
+// real patch and gives the analyzer's golden file; --fix writes the same
+// file, leaves nothing to report, and a second --fix changes nothing.
+func TestGoDiffAndFix(t *testing.T) {
+	dir, golden := goFixModule(t)
+	fixed := filepath.Join(dir, "fixes", "fixes.go")
+	before, _ := os.ReadFile(fixed)
+
+	diff, stderr, code := wsRun(t, dir, "go", "--diff", "./fixes")
+	if code != report.ExitFindings {
+		t.Fatalf("--diff: exit %d, want 1 (the findings are still there); stderr: %s", code, stderr)
+	}
+	if !strings.HasPrefix(diff, "--- ./fixes/fixes.go\n+++ ./fixes/fixes.go\n") || !strings.Contains(stderr, "10 repairs in 1 file") {
+		t.Fatalf("--diff: stdout %q\nstderr %s", diff, stderr)
+	}
+	if after, _ := os.ReadFile(fixed); string(after) != string(before) {
+		t.Fatal("--diff changed the file")
+	}
+	if _, err := exec.LookPath("patch"); err == nil {
+		copyDir := t.TempDir()
+		writeTree(t, copyDir, map[string]string{"fixes/fixes.go": string(before), "fix.diff": diff})
+		cmd := exec.Command("patch", "-p0", "--batch", "--quiet", "-i", "fix.diff")
+		cmd.Dir = copyDir
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("patch -p0: %v\n%s", err, b)
+		}
+		if got, _ := os.ReadFile(filepath.Join(copyDir, "fixes", "fixes.go")); string(got) != golden {
+			t.Errorf("the diff applied with patch -p0 is not the golden file:\n%s", got)
+		}
+	}
+
+	_, stderr, code = wsRun(t, dir, "go", "--fix", "./fixes")
+	if code != 0 {
+		t.Fatalf("--fix: exit %d, want 0 (nothing remains); stderr: %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(fixed); string(got) != golden {
+		t.Errorf("--fix wrote:\n%s\nwant the golden file", got)
+	}
+	_, stderr, code = wsRun(t, dir, "go", "--fix", "./fixes")
+	if code != 0 || strings.Contains(stderr, "repair") {
+		t.Errorf("second --fix: exit %d, stderr %q; want 0 and no repair", code, stderr)
+	}
+	if got, _ := os.ReadFile(fixed); string(got) != golden {
+		t.Error("a second --fix changed the file")
+	}
+}
+
+// TestGateDiffIncludesGo: the gate's --diff carries the Go half's repairs.
+func TestGateDiffIncludesGo(t *testing.T) {
+	dir, _ := goFixModule(t)
+	diff, stderr, _ := wsRun(t, dir, "--diff", ".")
+	if !strings.Contains(diff, "+++ ./fixes/fixes.go\n") {
+		t.Errorf("gate --diff has no hunk for the Go file:\nstdout %s\nstderr %s", diff, stderr)
+	}
+}
+
+// TestGoFixConversion: edits become byte offsets of their file, an
+// insertion (no End) is an empty range, and only the first of several
+// alternative fixes is taken.
+func TestGoFixConversion(t *testing.T) {
+	fset := token.NewFileSet()
+	tf := fset.AddFile("a.go", -1, 100)
+	tf.SetLinesForContent(make([]byte, 100))
+	at := func(off int) token.Pos { return tf.Pos(off) }
+	d := analysis.Diagnostic{Pos: at(10), Message: "m", SuggestedFixes: []analysis.SuggestedFix{
+		{Message: "first", TextEdits: []analysis.TextEdit{{Pos: at(10), End: at(14), NewText: []byte("x")}, {Pos: at(20), NewText: []byte("y")}}},
+		{Message: "second", TextEdits: []analysis.TextEdit{{Pos: at(0), End: at(1)}}},
+	}}
+	f := toFinding(fset, &analysis.Analyzer{Name: "rule"}, d)
+	want := &report.Fix{Message: "first", Edits: []report.Edit{{File: "a.go", Start: 10, End: 14, New: "x"}, {File: "a.go", Start: 20, End: 20, New: "y"}}}
+	if !reflect.DeepEqual(f.Fix, want) {
+		t.Errorf("fix %+v, want %+v", f.Fix, want)
+	}
+	other := fset.AddFile("b.go", -1, 10)
+	d.SuggestedFixes = []analysis.SuggestedFix{{TextEdits: []analysis.TextEdit{{Pos: at(1), End: other.Pos(2)}}}}
+	if f := toFinding(fset, &analysis.Analyzer{Name: "rule"}, d); f.Fix != nil {
+		t.Errorf("an edit spanning two files gave a fix: %+v", f.Fix)
 	}
 }

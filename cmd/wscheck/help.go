@@ -51,6 +51,7 @@ func commands() []command {
 		},
 		haproxyCommand(),
 		apacheCommand(),
+		k8sCommand(),
 		{
 			name: "go", usage: "wscheck go [flags] [PACKAGES]",
 			summary: "analyze Go packages (default ./...) for websocket client and server mistakes",
@@ -60,13 +61,14 @@ func commands() []command {
 				"wscheck go",
 				"wscheck go --tests ./internal/...",
 				"wscheck go --format json ./cmd/... > findings.json",
+				"wscheck go --diff ./... | git apply   # the mechanical repairs, reviewed as a diff",
 			},
 			run: runGo,
 		},
 		{
 			name: "rules", usage: "wscheck rules [flags]",
 			summary:  "list every rule with its half and severity",
-			about:    "List every rule: name, the half that reports it (nginx, go or both), default severity, title.",
+			about:    "List every rule: name, the halves that report it (nginx, haproxy, apache, k8s, go), default severity, title.",
 			examples: []string{"wscheck rules", "wscheck rules --format markdown"},
 			run:      runRules,
 		},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -90,13 +91,21 @@ func runNginx(args []string, e *env) int {
 	fs := newFlagSet("nginx")
 	var out outputFlags
 	var nf nginxFlags
+	var ff fixFlags
 	out.register(fs)
 	nf.register(fs)
+	ff.register(fs)
 	fs.BoolVar(&nf.locations, "locations", false, "list every proxying location (position, path, WebSocket or not and why, effective settings) instead of findings; --format text or json")
 	if code, ok := parseFlags(fs, args, e); !ok {
 		return code
 	}
+	if err := ff.check(); err != nil {
+		return usageError(e, "nginx", err)
+	}
 	if nf.locations {
+		if ff.diff || ff.fix {
+			return usageError(e, "nginx", errors.New("--locations lists locations; --diff and --fix repair findings: use one"))
+		}
 		if fs.NArg() == 0 {
 			return usageError(e, "nginx", errors.New("--locations: want at least one PATH (a file or a directory)"))
 		}
@@ -117,17 +126,22 @@ func runNginx(args []string, e *env) int {
 	if fs.NArg() == 0 {
 		return usageError(e, "nginx", errors.New("want at least one PATH (a file, a directory, or - for `nginx -T` on standard input)"))
 	}
-	var res report.Result
-	if nf.tree != "" {
-		res = nginxcheck.AnalyzeInTree(nf.tree, fs.Args(), opts)
-		return out.emit(e, res, failOn, sel)
+	if (ff.diff || ff.fix) && slices.Contains(fs.Args(), "-") {
+		return usageError(e, "nginx", errors.New("--diff and --fix repair files: a dump on standard input (-) has none to edit"))
 	}
-	for _, p := range fs.Args() {
-		if p == "-" {
-			res.Merge(nginxcheck.AnalyzeDump(e.stdin, opts))
-			continue
+	analyze := func() report.Result {
+		if nf.tree != "" {
+			return nginxcheck.AnalyzeInTree(nf.tree, fs.Args(), opts)
 		}
-		res.Merge(nginxcheck.Analyze([]string{p}, opts))
+		var res report.Result
+		for _, p := range fs.Args() {
+			if p == "-" {
+				res.Merge(nginxcheck.AnalyzeDump(e.stdin, opts))
+				continue
+			}
+			res.Merge(nginxcheck.Analyze([]string{p}, opts))
+		}
+		return res
 	}
-	return out.emit(e, res, failOn, sel)
+	return out.runWithFixes(e, ff, analyze, failOn, sel)
 }

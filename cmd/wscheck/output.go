@@ -64,10 +64,7 @@ func (o *outputFlags) check() (report.Severity, report.Selection, error) {
 // The status is the same in every format: a SARIF upload step that must
 // not fail the job says so itself (`|| true`, or --fail-on).
 func (o *outputFlags) emit(e *env, res report.Result, failOn report.Severity, sel report.Selection) int {
-	sel.Filter(&res)
-	report.OverrideSeverity(&res, o.severity)
-	report.ExcludePaths(&res, e.cwd, o.exclusions)
-	res.Normalize(e.cwd)
+	o.process(e, &res, sel)
 	var opts report.SARIFOptions
 	if o.format == "sarif" || o.format == "github" {
 		// Code scanning and annotations resolve paths from the
@@ -95,6 +92,16 @@ func (o *outputFlags) emit(e *env, res report.Result, failOn report.Severity, se
 		report.WriteSummary(e.stderr, res, o.verbose)
 	}
 	return res.ExitCode(failOn)
+}
+
+// process applies the rule selection, the configuration's severities and
+// exclusions, and makes paths relative to the working directory. Running
+// it twice changes nothing the second time.
+func (o *outputFlags) process(e *env, res *report.Result, sel report.Selection) {
+	sel.Filter(res)
+	report.OverrideSeverity(res, o.severity)
+	report.ExcludePaths(res, e.cwd, o.exclusions)
+	res.Normalize(e.cwd)
 }
 
 var colorModes = []string{"auto", "always", "never"}

@@ -14,11 +14,16 @@ func runRepo(args []string, e *env) int {
 	var out outputFlags
 	var nf nginxFlags
 	var gf goFlags
+	var ff fixFlags
 	out.register(fs)
 	nf.register(fs)
 	gf.register(fs)
+	ff.register(fs)
 	if code, ok := parseFlags(fs, args, e); !ok {
 		return code
+	}
+	if err := ff.check(); err != nil {
+		return usageError(e, "", err)
 	}
 	if _, err := applyConfig(fs, e, &out, &nf); err != nil {
 		return usageError(e, "", err)
@@ -39,11 +44,15 @@ func runRepo(args []string, e *env) int {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	res := nginxcheck.Analyze(paths, opts)
-	res.Merge(analyzeHAProxy(paths, nf))
-	res.Merge(analyzeApache(paths, nf))
-	res.Merge(analyzeRepoGo(e, paths, gf.load()))
-	return out.emit(e, res, failOn, sel)
+	analyze := func() report.Result {
+		res := nginxcheck.Analyze(paths, opts)
+		res.Merge(analyzeHAProxy(paths, nf))
+		res.Merge(analyzeApache(paths, nf))
+		res.Merge(analyzeK8s(paths, nf))
+		res.Merge(analyzeRepoGo(e, paths, gf.load()))
+		return res
+	}
+	return out.runWithFixes(e, ff, analyze, failOn, sel)
 }
 
 // analyzeRepoGo runs the Go half over every module found under paths
