@@ -314,7 +314,7 @@ func (a *analysis) finish() report.Result {
 	findings := report.ApplyIgnores(a.findings, collectIgnores(files, known, blockEnd))
 	// The trees are not read again: let a large config's nodes go before
 	// the findings are settled.
-	a.findings, a.files, a.loader, files, blockEnd = nil, nil, nil, nil, nil
+	a.findings, a.files, a.loader = nil, nil, nil
 	// One finding per occurrence: a directive in a snippet (or a map)
 	// that several locations use is one place to edit, whatever location
 	// judged it, so the key is the spot, not the message that names the

@@ -13,22 +13,23 @@ import (
 // The bytes are those of a json.Encoder indenting by two spaces.
 func WriteJSON(w io.Writer, r Result) error {
 	r.Summary.fillLists()
+	// A bufio.Writer keeps its first error and returns it from Flush.
 	bw := bufio.NewWriterSize(w, 64*1024)
-	bw.WriteString("{\n  \"findings\": ")
+	_, _ = bw.WriteString("{\n  \"findings\": ")
 	if err := writeJSONList(bw, r.Findings); err != nil {
 		return err
 	}
-	bw.WriteString(",\n  \"errors\": ")
+	_, _ = bw.WriteString(",\n  \"errors\": ")
 	if err := writeJSONList(bw, r.Errors); err != nil {
 		return err
 	}
-	bw.WriteString(",\n  \"summary\": ")
+	_, _ = bw.WriteString(",\n  \"summary\": ")
 	b, err := json.MarshalIndent(r.Summary, "  ", "  ")
 	if err != nil {
 		return err
 	}
-	bw.Write(b)
-	bw.WriteString("\n}\n")
+	_, _ = bw.Write(b)
+	_, _ = bw.WriteString("\n}\n")
 	return bw.Flush()
 }
 
@@ -38,17 +39,17 @@ func writeJSONList[T any](w *bufio.Writer, list []T) error {
 		_, err := w.WriteString("[]")
 		return err
 	}
-	w.WriteString("[\n")
+	_, _ = w.WriteString("[\n")
 	for i, v := range list {
 		if i > 0 {
-			w.WriteString(",\n")
+			_, _ = w.WriteString(",\n")
 		}
 		b, err := json.MarshalIndent(v, "    ", "  ")
 		if err != nil {
 			return err
 		}
-		w.WriteString("    ")
-		w.Write(b)
+		_, _ = w.WriteString("    ")
+		_, _ = w.Write(b)
 	}
 	_, err := w.WriteString("\n  ]")
 	return err
