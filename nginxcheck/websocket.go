@@ -2,10 +2,10 @@ package nginxcheck
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/wscheck/wscheck/nginxcheck/load"
+	"github.com/wscheck/wscheck/repo"
 )
 
 // wsLocation is a proxying location judged as a WebSocket location.
@@ -21,44 +21,9 @@ type wsLocation struct {
 	byHeaders bool
 }
 
-// wellKnownEndpoint matches the last path segments WebSocket servers use.
-// Generic words (stream, events, live) are left out: they are as often
-// Server-Sent Events or plain HTTP.
-var wellKnownEndpoint = regexp.MustCompile(`(?i)(^|/)(ws|wss|websocket|websockets|socket|socket\.io|engine\.io|sockjs|sockjs-node|cable|_stcore/stream|api/websocket|xmpp-websocket|api/live|websockify|signalr|hubs?|webpack-hmr|_next/webpack-hmr|vite-hmr|hmr|mqtt|graphql-ws|subscriptions-ws)$`)
-
-// endpointCandidates reduces a location match to comparable paths: regex anchors
-// and trailing slashes stripped, one path per branch of a final alternation.
-func endpointCandidates(path string) []string {
-	p := strings.TrimLeft(path, "^")
-	p = strings.TrimRight(p, "/$")
-	p = strings.ReplaceAll(p, `\.`, ".")
-	p = strings.ReplaceAll(p, `\/`, "/")
-	// "/(socket.io|ws)" style alternations: try each branch.
-	if i := strings.LastIndex(p, "("); i >= 0 && strings.HasSuffix(p, ")") {
-		var out []string
-		for _, alt := range strings.Split(p[i+1:len(p)-1], "|") {
-			out = append(out, strings.TrimRight(p[:i]+alt, "/"))
-		}
-		return out
-	}
-	return []string{strings.TrimRight(strings.TrimSuffix(p, ".*"), "/")}
-}
-
-// signalRHub matches SignalR's hub naming convention (/chatHub) and not
-// words that merely end in "hub" (/oauthgithub).
-var signalRHub = regexp.MustCompile(`(^|/)([a-z][A-Za-z0-9]*Hub)$`)
-
-func isWellKnownEndpoint(path string) (string, bool) {
-	for _, c := range endpointCandidates(path) {
-		if m := wellKnownEndpoint.FindStringSubmatch(c); m != nil {
-			return m[2], true
-		}
-		if m := signalRHub.FindStringSubmatch(c); m != nil {
-			return m[2], true
-		}
-	}
-	return "", false
-}
+// isWellKnownEndpoint: the path names a WebSocket endpoint
+// (repo.WebSocketEndpoint, shared with the Kubernetes half).
+func isWellKnownEndpoint(path string) (string, bool) { return repo.WebSocketEndpoint(path) }
 
 // carriesUpgrade reports whether a header list asks the upstream to
 // upgrade, and says how.

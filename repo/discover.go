@@ -23,6 +23,7 @@ const (
 	NginxYAML        // YAML holding nginx text (ConfigMap data, Helm values): its strings are analyzed
 	HAProxy          // HAProxy config: analyzed by haproxycheck
 	Apache           // Apache httpd config (sections or proxy directives): analyzed by apachecheck
+	Kubernetes       // manifest or Helm template with an Ingress or HTTPRoute: analyzed by k8scheck
 )
 
 // Inventory is what discovery found below one directory.
@@ -32,6 +33,7 @@ type Inventory struct {
 	YAML        []string // YAML files with nginx strings (see TemplateFS.AddYAML)
 	HAProxy     []string // HAProxy configs, in walk order
 	Apache      []string // Apache httpd configs that proxy, in walk order
+	Kubernetes  []string // manifests with Ingress or HTTPRoute objects, in walk order
 	NotAnalyzed []report.Skipped
 	Errors      []report.FileError
 }
@@ -110,6 +112,16 @@ func walk(fsys FS, top, dir string, opts WalkOptions, inv *Inventory) {
 			inv.HAProxy = append(inv.HAProxy, p)
 		case Apache:
 			inv.Apache = append(inv.Apache, p)
+		case Kubernetes:
+			inv.Kubernetes = append(inv.Kubernetes, p)
+			// One manifest often holds the nginx ConfigMap and the
+			// Deployment beside the Ingress.
+			if k8sConfigMap.Match(b) && yamlNginx.Match(b) {
+				inv.YAML = append(inv.YAML, p)
+			}
+			if k8sWorkload.Match(b) {
+				inv.Layouts = append(inv.Layouts, p)
+			}
 		case NotAnalyzed:
 			inv.NotAnalyzed = append(inv.NotAnalyzed, report.Skipped{File: p, Reason: why})
 		}
@@ -161,7 +173,8 @@ var (
 	apacheProxy    = regexp.MustCompile(`(?mi)^\s*(?:ProxyPass(?:Match)?|ProxyPassReverse|RewriteRule\s.*\[[^\]]*\bP\b)[^\n]*`)
 	apacheSection  = regexp.MustCompile(`(?mi)^\s*<(?:VirtualHost|Location|Proxy|IfModule)\b`)
 	caddyProxy     = regexp.MustCompile(`(?m)^\s*reverse_proxy\b`)
-	k8sRoute       = regexp.MustCompile(`(?m)^kind:\s*["']?(Ingress|HTTPRoute|IngressRoute|VirtualService|GRPCRoute)["']?\s*$`)
+	k8sRouting     = regexp.MustCompile(`(?m)^kind:\s*["']?(?:Ingress|HTTPRoute)["']?\s*$`)
+	k8sRoute       = regexp.MustCompile(`(?m)^kind:\s*["']?(IngressRoute|VirtualService|GRPCRoute)["']?\s*$`)
 	traefikYAML    = regexp.MustCompile(`(?m)^\s*(?:routers|entryPoints|entrypoints):\s*$|traefik\.http\.routers\.`)
 	envoyYAML      = regexp.MustCompile(`(?m)^\s*static_resources:\s*$|envoy\.filters\.network\.http_connection_manager`)
 	yamlNginx      = regexp.MustCompile(`(?m)^\s+(?:server|location\s[^\n{]*|http)\s*\{\s*$|^\s+proxy_(?:pass|set_header|http_version)\s[^\n]*;`)
@@ -247,6 +260,8 @@ func isTemplateName(name string) bool {
 
 func classifyYAML(b []byte) (Kind, string) {
 	switch {
+	case k8sRouting.Match(b):
+		return Kubernetes, ""
 	case k8sRoute.Match(b):
 		return NotAnalyzed, "Kubernetes " + string(k8sRoute.FindSubmatch(b)[1]) + ": Kubernetes routing is not analyzed yet"
 	case k8sConfigMap.Match(b) && yamlNginx.Match(b):

@@ -28,7 +28,9 @@ func TestClassify(t *testing.T) {
 		{"app/settings.cfg", "backend {\n  url = \"x\"\n}\n", Other},
 		{"apache/vhost.conf", "<VirtualHost *:80>\n    ProxyPass /ws ws://app/ws\n</VirtualHost>\n", Apache},
 		{"apache/plain.conf", "<VirtualHost *:80>\n    DocumentRoot /var/www\n</VirtualHost>\n", Apache},
-		{"k8s/ingress.yaml", "apiVersion: networking.k8s.io/v1\nkind: Ingress\n", NotAnalyzed},
+		{"k8s/ingress.yaml", "apiVersion: networking.k8s.io/v1\nkind: Ingress\n", Kubernetes},
+		{"k8s/route.yaml", "kind: HTTPRoute\n", Kubernetes},
+		{"traefik/route.yaml", "kind: IngressRoute\n", NotAnalyzed},
 		{"docker-compose.yml", "services: {}\n", LayoutFile},
 		{"images/web/Containerfile", "FROM nginx\n", LayoutFile},
 		{"values.yaml", "replicas: 1\n", Other},
@@ -59,5 +61,17 @@ func TestClassifyCorpus(t *testing.T) {
 		if k, why := Classify(f, b); k != Nginx {
 			t.Errorf("%s: kind %d (%s), want nginx", filepath.Base(f), k, why)
 		}
+	}
+}
+
+// TestDiscoverManifestBoth: one manifest with an Ingress, the nginx
+// ConfigMap and the Deployment that mounts it feeds the Kubernetes half,
+// the nginx strings and the layout alike.
+func TestDiscoverManifestBoth(t *testing.T) {
+	src := "kind: ConfigMap\ndata:\n  default.conf: |\n    server {\n      location /ws { proxy_pass http://a; }\n    }\n---\nkind: Deployment\n---\nkind: Ingress\n"
+	mem := &Mem{Files: map[string]MemFile{"/r/app.yaml": {Data: src}}}
+	inv := Discover(mem, "/r", WalkOptions{})
+	if len(inv.Kubernetes) != 1 || len(inv.YAML) != 1 || len(inv.Layouts) != 1 || len(inv.NotAnalyzed) != 0 {
+		t.Errorf("kubernetes %v, yaml %v, layouts %v, not analyzed %v", inv.Kubernetes, inv.YAML, inv.Layouts, inv.NotAnalyzed)
 	}
 }

@@ -67,38 +67,18 @@ var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // ingress-nginx snippet is spliced into a location the controller
 // generates, whose headers no file in the repository shows.
 func ExtractYAML(name string, src []byte) ([]Embedded, []SkippedString, error) {
-	d := DetectTemplate(name, src)
-	text := src
-	if d != NoTemplate {
-		var err error
-		if text, err = neutralizeYAML(d, src); err != nil {
-			return nil, nil, err
+	f, err := ReadYAML(name, src)
+	var te *TemplateError
+	if errors.As(err, &te) {
+		return nil, nil, err
+	}
+	x := &yamlExtract{name: name, src: src, text: f.Text, lines: strings.Split(string(f.Text), "\n"), dialect: f.Dialect}
+	for _, doc := range f.Docs {
+		if werr := x.walk(doc, ""); werr != nil {
+			return x.found, x.skipped, werr
 		}
 	}
-	x := &yamlExtract{name: name, src: src, text: text, lines: strings.Split(string(text), "\n"), dialect: d}
-	dec := yaml.NewDecoder(bytes.NewReader(text))
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			ye := &YAMLError{Msg: err.Error()}
-			if m := yamlLineRe.FindStringSubmatch(err.Error()); m != nil {
-				ye.Line, _ = strconv.Atoi(m[1])
-				ye.Msg = m[2]
-			}
-			if d != NoTemplate {
-				ye.Msg += fmt.Sprintf(" (after neutralizing %s template syntax)", d)
-			}
-			return x.found, x.skipped, ye
-		}
-		if err := x.walk(&doc, ""); err != nil {
-			return x.found, x.skipped, err
-		}
-	}
-	return x.found, x.skipped, nil
+	return x.found, x.skipped, err
 }
 
 type yamlExtract struct {
@@ -250,4 +230,48 @@ func neutralizeYAML(d Dialect, src []byte) ([]byte, error) {
 		return nil, err
 	}
 	return n.out, nil
+}
+
+// YAMLFile is a YAML file read for its objects: every document, with the
+// text they were decoded from (template syntax neutralized, same shape as
+// Source, so node positions are the file's own).
+type YAMLFile struct {
+	Docs    []*yaml.Node
+	Source  []byte // as written
+	Text    []byte // neutralized; Source when not a template
+	Dialect Dialect
+}
+
+// ReadYAML decodes every document of a YAML file or Helm template. A
+// template that cannot be neutralized is a *TemplateError (and no file), a
+// document that does not parse a *YAMLError with the documents before it;
+// both carry their line.
+func ReadYAML(name string, src []byte) (*YAMLFile, error) {
+	f := &YAMLFile{Source: src, Text: src, Dialect: DetectTemplate(name, src)}
+	if f.Dialect != NoTemplate {
+		var err error
+		if f.Text, err = neutralizeYAML(f.Dialect, src); err != nil {
+			return nil, err
+		}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(f.Text))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return f, nil
+		}
+		if err != nil {
+			ye := &YAMLError{Msg: err.Error()}
+			if m := yamlLineRe.FindStringSubmatch(err.Error()); m != nil {
+				ye.Line, _ = strconv.Atoi(m[1])
+				ye.Msg = m[2]
+			}
+			if f.Dialect != NoTemplate {
+				ye.Msg += fmt.Sprintf(" (after neutralizing %s template syntax)", f.Dialect)
+			}
+			return f, ye
+		}
+		f.Docs = append(f.Docs, &doc)
+	}
 }

@@ -167,3 +167,13 @@ func (r Rule) WithExamples(fsys fs.FS, dir, ext string, want *regexp.Regexp) Rul
 	}
 	return r
 }
+
+// The inline expectations of the proxy halves' fixtures (see
+// report/reporttest), taken out of the examples WithExamples documents:
+// WantTrailing at the end of the line a finding points at (HAProxy,
+// YAML), WantAbove alone on the line above it (httpd, which has no
+// trailing comments).
+var (
+	WantTrailing = regexp.MustCompile(`[ \t]*# want(?:-error)? "[^"]*"(?: "[^"]*")*`)
+	WantAbove    = regexp.MustCompile(`(?m)^[ \t]*# want(?:-error)? .*\n`)
+)

@@ -19,6 +19,7 @@ type Summary struct {
 	GoPackages         int       `json:"go_packages"`                  // Go packages analyzed
 	HAProxyFiles       int       `json:"haproxy_files"`                // HAProxy configs analyzed
 	ApacheFiles        int       `json:"apache_files"`                 // Apache httpd files analyzed (includes too)
+	KubernetesFiles    int       `json:"kubernetes_files"`             // manifests with Ingress or HTTPRoute objects analyzed
 	PathMaps           []PathMap `json:"path_maps"`                    // given or inferred from the layout
 	NotAnalyzed        []Skipped `json:"not_analyzed"`
 }
@@ -45,6 +46,7 @@ func (s *Summary) Merge(o Summary) {
 	s.GoPackages += o.GoPackages
 	s.HAProxyFiles += o.HAProxyFiles
 	s.ApacheFiles += o.ApacheFiles
+	s.KubernetesFiles += o.KubernetesFiles
 	s.PathMaps = append(s.PathMaps, o.PathMaps...)
 	s.NotAnalyzed = append(s.NotAnalyzed, o.NotAnalyzed...)
 }
@@ -100,7 +102,7 @@ func WriteSummary(w io.Writer, r Result, verbose bool) {
 	var parts []string
 	// The nginx counts are said whenever nginx was read, and when nothing
 	// else was: "0 nginx files" is then the news.
-	if s.Files > 0 || s.WebSocketLocations > 0 || s.HAProxyFiles+s.ApacheFiles+s.GoPackages == 0 {
+	if s.Files > 0 || s.WebSocketLocations > 0 || s.HAProxyFiles+s.ApacheFiles+s.KubernetesFiles+s.GoPackages == 0 {
 		parts = append(parts, plural(s.Files, "nginx file"), plural(s.WebSocketLocations, "WebSocket location")+" judged")
 	}
 	if s.Templates > 0 {
@@ -111,6 +113,9 @@ func WriteSummary(w io.Writer, r Result, verbose bool) {
 	}
 	if s.ApacheFiles > 0 {
 		parts = append(parts, plural(s.ApacheFiles, "Apache file"))
+	}
+	if s.KubernetesFiles > 0 {
+		parts = append(parts, plural(s.KubernetesFiles, "Kubernetes file"))
 	}
 	if s.GoPackages > 0 {
 		parts = append(parts, plural(s.GoPackages, "Go package"))

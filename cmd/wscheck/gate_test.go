@@ -22,6 +22,7 @@ type repoWant struct {
 		WebSocketLocations int      `json:"websocket_locations"`
 		Templates          int      `json:"templates"`
 		TemplateLocations  int      `json:"template_websocket_locations"`
+		KubernetesFiles    int      `json:"kubernetes_files"`
 		PathMaps           []string `json:"path_maps"` // "from -> to"
 		NotAnalyzed        []string `json:"not_analyzed"`
 	} `json:"summary"`
@@ -65,7 +66,7 @@ func TestRepositoryGate(t *testing.T) {
 			}
 			s := res.Summary
 			got.Summary.Files, got.Summary.WebSocketLocations, got.Summary.Templates = s.Files, s.WebSocketLocations, s.Templates
-			got.Summary.TemplateLocations = s.TemplateLocations
+			got.Summary.TemplateLocations, got.Summary.KubernetesFiles = s.TemplateLocations, s.KubernetesFiles
 			for _, m := range s.PathMaps {
 				got.Summary.PathMaps = append(got.Summary.PathMaps, m.From+" -> "+filepath.ToSlash(m.To))
 			}
@@ -84,7 +85,7 @@ func TestRepositoryGate(t *testing.T) {
 			compare("errors", got.Errors, want.Errors)
 			compare("path maps", got.Summary.PathMaps, want.Summary.PathMaps)
 			compare("not analyzed", got.Summary.NotAnalyzed, want.Summary.NotAnalyzed)
-			if got.Summary.Files != want.Summary.Files || got.Summary.WebSocketLocations != want.Summary.WebSocketLocations || got.Summary.Templates != want.Summary.Templates || got.Summary.TemplateLocations != want.Summary.TemplateLocations {
+			if got.Summary.Files != want.Summary.Files || got.Summary.WebSocketLocations != want.Summary.WebSocketLocations || got.Summary.Templates != want.Summary.Templates || got.Summary.TemplateLocations != want.Summary.TemplateLocations || got.Summary.KubernetesFiles != want.Summary.KubernetesFiles {
 				t.Errorf("summary counts: got %+v, want %+v", got.Summary, want.Summary)
 			}
 			wantCode := report.ExitClean

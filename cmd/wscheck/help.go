@@ -51,6 +51,7 @@ func commands() []command {
 		},
 		haproxyCommand(),
 		apacheCommand(),
+		k8sCommand(),
 		{
 			name: "go", usage: "wscheck go [flags] [PACKAGES]",
 			summary: "analyze Go packages (default ./...) for websocket client and server mistakes",

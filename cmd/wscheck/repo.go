@@ -48,6 +48,7 @@ func runRepo(args []string, e *env) int {
 		res := nginxcheck.Analyze(paths, opts)
 		res.Merge(analyzeHAProxy(paths, nf))
 		res.Merge(analyzeApache(paths, nf))
+		res.Merge(analyzeK8s(paths, nf))
 		res.Merge(analyzeRepoGo(e, paths, gf.load()))
 		return res
 	}

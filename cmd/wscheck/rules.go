@@ -8,6 +8,7 @@ import (
 	"github.com/wscheck/wscheck/apachecheck"
 	"github.com/wscheck/wscheck/gocheck"
 	"github.com/wscheck/wscheck/haproxycheck"
+	"github.com/wscheck/wscheck/k8scheck"
 	"github.com/wscheck/wscheck/nginxcheck"
 	"github.com/wscheck/wscheck/report"
 )
@@ -18,6 +19,7 @@ func allRules() report.Rules {
 	rs = append(rs, nginxcheck.Rules()...)
 	rs = append(rs, haproxycheck.Rules()...)
 	rs = append(rs, apachecheck.Rules()...)
+	rs = append(rs, k8scheck.Rules()...)
 	rs = append(rs, gocheck.Rules()...)
 	return rs
 }
