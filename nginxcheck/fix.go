@@ -188,13 +188,13 @@ func argSpans(b []byte, n *load.Node) ([][2]int, bool) {
 	var out [][2]int
 	for i < end {
 		c := b[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+		switch c {
+		case ' ', '\t', '\r', '\n':
 			i++
 			continue
-		case c == ';' || c == '{':
+		case ';', '{':
 			return out, len(out) == len(n.Args)
-		case c == '#':
+		case '#':
 			for i < end && b[i] != '\n' {
 				i++
 			}
@@ -334,7 +334,7 @@ func (r *repair) addHeader(ws *wsLocation, name, value string) {
 		r.insertAfter(r.anchor(last), entry)
 		return
 	}
-	if ws.location.node == nil || ws.location.node.Name != "location" || !ws.location.node.Block {
+	if ws.node == nil || ws.node.Name != "location" || !ws.node.Block {
 		r.refuse("the location is the whole file (a snippet of bare directives): add the header where it is included")
 		return
 	}
@@ -351,7 +351,7 @@ func (r *repair) addHeader(ws *wsLocation, name, value string) {
 // proxy_http_version or proxy_pass (where proxy settings are read), else
 // at the top.
 func (r *repair) insertInLocation(ws *wsLocation, text ...string) {
-	n := ws.location.node
+	n := ws.node
 	if !n.Block {
 		r.refuse("the location is the whole file (a snippet of bare directives): add the directive where it is included")
 		return
