@@ -25,8 +25,9 @@ type sources struct {
 
 func (s *sources) read(name string) ([]byte, string) {
 	a := s.a
+	_, dump := a.src.(*load.Dump)
 	switch {
-	case a.tfs == nil:
+	case dump:
 		return nil, "read from nginx -T output, which is no file to edit"
 	case strings.HasPrefix(name, "(stock "):
 		return nil, "the list lives in nginx's stock " + name + ", not in the repository"
@@ -42,6 +43,9 @@ func (s *sources) read(name string) ([]byte, string) {
 	b, err := a.src.ReadFile(name)
 	if err != nil {
 		return nil, "reading " + name + ": " + repo.Reason(err)
+	}
+	if load.IsTemplate(string(b)) { // read as is, without neutralization (--tree)
+		return nil, name + " holds template syntax: its placeholders decide the text, so repair it by hand"
 	}
 	s.files[name] = b
 	return b, ""
