@@ -1,8 +1,6 @@
 package apachecheck
 
 import (
-	"path/filepath"
-
 	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
 )
@@ -11,27 +9,19 @@ import (
 // repo.NewDisk).
 func Disk(paths []string) *repo.Disk { return repo.NewDisk(paths, false, repo.Limits{}) }
 
+// Reader is this half as discovery feeds it: the files it classifies as
+// Apache configs (repo.Classify), analyzed together so that a file another
+// includes is judged only through its includer, and balancers count for
+// every vhost.
+var Reader = repo.Half{
+	Files:   func(inv *repo.Inventory) []string { return inv.Apache },
+	Analyze: analyzeFiles,
+}
+
 // Analyze checks each path: a file is read as an httpd config with what it
-// includes; a directory is searched for the files repository discovery
-// classifies as Apache configs (repo.Classify), and a file another found
-// file includes is analyzed only through its includer.
+// includes; a directory is searched for Apache configs (repo.Half.Run).
 func Analyze(fsys repo.FS, paths []string, opts repo.WalkOptions) report.Result {
-	var res report.Result
-	for _, p := range paths {
-		p = filepath.Clean(p)
-		st, err := fsys.Stat(p)
-		switch {
-		case err != nil:
-			res.Errors = append(res.Errors, report.FileError{File: p, Message: repo.Reason(err)})
-		case st.IsDir():
-			inv := repo.Discover(fsys, p, opts)
-			res.Errors = append(res.Errors, inv.Errors...) // a directory it could not read
-			res.Merge(analyzeFiles(fsys, p, inv.Apache))
-		default:
-			res.Merge(analyzeFiles(fsys, filepath.Dir(p), []string{p}))
-		}
-	}
-	return res
+	return Reader.Run(fsys, paths, opts)
 }
 
 func analyzeFiles(fsys repo.FS, top string, files []string) report.Result {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"embed"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -25,34 +24,19 @@ var rules = []*rule{proxyPassOrder, noWebSocketUpgrade, hostNotPreserved}
 //go:embed testdata/rules
 var examples embed.FS
 
-var wantComment = regexp.MustCompile(`(?m)^\s*# want(?:-error)? .*\n`)
-
 // Rules documents every Apache rule, with the bad and good examples the
 // tests run.
 func Rules() report.Rules {
-	out := make(report.Rules, 0, len(rules))
-	for _, r := range rules {
-		d := r.doc
-		d.Half = Half
-		out = append(out, d.WithExamples(examples, "testdata/rules", ".conf", wantComment))
-	}
-	return out
+	return report.HalfRules(Half, rules, func(r *rule) report.Rule { return r.doc }, examples, "testdata/rules", ".conf", report.WantAbove)
 }
 
 type pass struct {
-	c        *config
-	rule     *rule
-	findings *[]report.Finding
-	seen     map[*Node]bool
+	c *config
+	report.Collector
 }
 
 func (p *pass) report(n *Node, reason, format string, args ...any) {
-	if p.seen[n] {
-		return
-	}
-	p.seen[n] = true
-	*p.findings = append(*p.findings, report.Finding{Rule: p.rule.doc.Name, Severity: p.rule.doc.Severity,
-		File: n.File, Line: n.Line, Column: n.Col, Message: fmt.Sprintf(format, args...), Reason: reason})
+	p.Report(n.File, n.Line, n.Col, reason, format, args...)
 }
 
 // check runs every rule over one loaded tree and applies its ignores.
@@ -60,7 +44,7 @@ func check(t *Tree, balancers map[string][]string) []report.Finding {
 	c := buildConfig(t, balancers)
 	var findings []report.Finding
 	for _, r := range rules {
-		p := &pass{c: c, rule: r, findings: &findings, seen: map[*Node]bool{}}
+		p := &pass{c: c, Collector: report.Collector{Rule: r.doc, Findings: &findings}}
 		for _, ctx := range c.contexts {
 			r.check(p, ctx)
 		}
@@ -73,10 +57,7 @@ func check(t *Tree, balancers map[string][]string) []report.Finding {
 // allows comments only on lines of their own): each covers the next line,
 // or the whole section that line opens.
 func collectIgnores(t *Tree) []*report.Ignore {
-	known := map[string]bool{report.UnusedIgnore: true, report.InvalidIgnore: true}
-	for _, r := range rules {
-		known[r.doc.Name] = true
-	}
+	known := Rules()
 	ends := map[string]int{}
 	var walk func([]*Node)
 	walk = func(ns []*Node) {
@@ -106,7 +87,7 @@ func collectIgnores(t *Tree) []*report.Ignore {
 		if end, ok := ends[fmt.Sprintf("%s:%d", c.File, target)]; ok {
 			ig.To = end
 		}
-		ig.Rules, ig.Invalid = report.ParseIgnore(spec, func(r string) bool { return known[r] })
+		ig.Rules, ig.Invalid = report.ParseIgnore(spec, known.Ignorable)
 		out = append(out, ig)
 	}
 	return out

@@ -1,8 +1,6 @@
 package haproxycheck
 
 import (
-	"path/filepath"
-
 	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
 )
@@ -11,40 +9,22 @@ import (
 // repo.NewDisk).
 func Disk(paths []string) *repo.Disk { return repo.NewDisk(paths, false, repo.Limits{}) }
 
+// Reader is this half as discovery feeds it: the files it classifies as
+// HAProxy (repo.Classify), each analyzed on its own.
+var Reader = repo.Half{
+	Files:   func(inv *repo.Inventory) []string { return inv.HAProxy },
+	Analyze: repo.PerFile(AnalyzeSource),
+}
+
 // Analyze checks each path: a file is read as an HAProxy config, a
-// directory is searched for the files repository discovery classifies as
-// HAProxy (repo.Classify). A broken file is an error of its own and never
-// hides the findings of others. Proxy configs of other kinds that a
-// directory holds are not listed here: the nginx half's walk lists them.
+// directory is searched for HAProxy configs (repo.Half.Run). A broken file
+// is an error of its own and never hides the findings of others.
 func Analyze(fsys repo.FS, paths []string, opts repo.WalkOptions) report.Result {
-	var res report.Result
-	for _, p := range paths {
-		p = filepath.Clean(p)
-		st, err := fsys.Stat(p)
-		switch {
-		case err != nil:
-			res.Errors = append(res.Errors, report.FileError{File: p, Message: repo.Reason(err)})
-		case st.IsDir():
-			inv := repo.Discover(fsys, p, opts)
-			res.Errors = append(res.Errors, inv.Errors...) // a directory it could not read
-			for _, f := range inv.HAProxy {
-				res.Merge(AnalyzeFile(fsys, f))
-			}
-		default:
-			res.Merge(AnalyzeFile(fsys, p))
-		}
-	}
-	return res
+	return Reader.Run(fsys, paths, opts)
 }
 
 // AnalyzeFile checks one file known to be an HAProxy config.
-func AnalyzeFile(fsys repo.FS, p string) report.Result {
-	b, err := fsys.ReadFile(p)
-	if err != nil {
-		return report.Result{Errors: []report.FileError{{File: p, Message: repo.Reason(err)}}}
-	}
-	return AnalyzeSource(p, b)
-}
+func AnalyzeFile(fsys repo.FS, p string) report.Result { return repo.CheckFile(fsys, p, AnalyzeSource) }
 
 // AnalyzeSource checks config text already read.
 func AnalyzeSource(p string, b []byte) report.Result {

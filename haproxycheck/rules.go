@@ -3,8 +3,6 @@ package haproxycheck
 import (
 	"cmp"
 	"embed"
-	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/wscheck/wscheck/report"
@@ -26,41 +24,24 @@ var rules = []*rule{tunnelTimeout, backendH2}
 //go:embed testdata/rules
 var examples embed.FS
 
-var wantComment = regexp.MustCompile(`\s*# want "[^"]*"(?: "[^"]*")*`)
-
 // Rules documents every HAProxy rule, with the bad and good examples the
 // tests run.
 func Rules() report.Rules {
-	out := make(report.Rules, 0, len(rules))
-	for _, r := range rules {
-		d := r.doc
-		d.Half = Half
-		out = append(out, d.WithExamples(examples, "testdata/rules", ".cfg", wantComment))
-	}
-	return out
+	return report.HalfRules(Half, rules, func(r *rule) report.Rule { return r.doc }, examples, "testdata/rules", ".cfg", report.WantTrailing)
 }
 
 // pass is one rule over one file; a spot (a defaults line shared by many
 // backends) is reported once.
 type pass struct {
-	c        *config
-	rule     *rule
-	findings *[]report.Finding
-	seen     map[int]bool
+	c *config
+	report.Collector
 }
 
 func (p *pass) report(d *Directive, line, col int, reason, format string, args ...any) {
 	if d != nil {
 		line, col = d.Line, d.Col
 	}
-	if p.seen[line] {
-		return
-	}
-	p.seen[line] = true
-	*p.findings = append(*p.findings, report.Finding{
-		Rule: p.rule.doc.Name, Severity: p.rule.doc.Severity, File: p.c.file.Path,
-		Line: line, Column: col, Message: fmt.Sprintf(format, args...), Reason: reason,
-	})
+	p.Report(p.c.file.Path, line, col, reason, format, args...)
 }
 
 // check runs every rule over one parsed file and applies its ignores.
@@ -72,7 +53,7 @@ func check(f *File) report.Result {
 	var findings []report.Finding
 	backends := c.wsBackends()
 	for _, r := range rules {
-		p := &pass{c: c, rule: r, findings: &findings, seen: map[int]bool{}}
+		p := &pass{c: c, Collector: report.Collector{Rule: r.doc, Findings: &findings}}
 		for _, b := range backends {
 			r.onBackend(p, b)
 		}

@@ -13,10 +13,7 @@ const ignorePrefix = "wscheck:ignore"
 // alone on a line the line below, and a whole section when that line opens
 // one.
 func collectIgnores(f *File) []*report.Ignore {
-	known := map[string]bool{report.UnusedIgnore: true, report.InvalidIgnore: true}
-	for _, r := range rules {
-		known[r.doc.Name] = true
-	}
+	known := Rules()
 	var out []*report.Ignore
 	for _, c := range f.Comments {
 		if !strings.HasPrefix(c.Text, ignorePrefix) {
@@ -32,7 +29,7 @@ func collectIgnores(f *File) []*report.Ignore {
 				ig.To = s.End
 			}
 		}
-		ig.Rules, ig.Invalid = report.ParseIgnore(strings.TrimPrefix(c.Text, ignorePrefix), func(r string) bool { return known[r] })
+		ig.Rules, ig.Invalid = report.ParseIgnore(strings.TrimPrefix(c.Text, ignorePrefix), known.Ignorable)
 		out = append(out, ig)
 	}
 	return out

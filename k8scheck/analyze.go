@@ -14,14 +14,8 @@ func Disk(paths []string) *repo.Disk { return repo.NewDisk(paths, false, repo.Li
 // Reader is this half as discovery feeds it: the manifests it classifies
 // as holding an Ingress or HTTPRoute, each analyzed on its own.
 var Reader = repo.Half{
-	Files: func(inv *repo.Inventory) []string { return inv.Kubernetes },
-	Analyze: func(fsys repo.FS, _ string, files []string) report.Result {
-		var res report.Result
-		for _, f := range files {
-			res.Merge(AnalyzeFile(fsys, f))
-		}
-		return res
-	},
+	Files:   func(inv *repo.Inventory) []string { return inv.Kubernetes },
+	Analyze: repo.PerFile(AnalyzeSource),
 }
 
 // Analyze checks each path: a file is read as Kubernetes YAML, a directory
@@ -32,13 +26,7 @@ func Analyze(fsys repo.FS, paths []string, opts repo.WalkOptions) report.Result 
 }
 
 // AnalyzeFile checks one YAML file.
-func AnalyzeFile(fsys repo.FS, p string) report.Result {
-	b, err := fsys.ReadFile(p)
-	if err != nil {
-		return report.Result{Errors: []report.FileError{{File: p, Message: repo.Reason(err)}}}
-	}
-	return AnalyzeSource(p, b)
-}
+func AnalyzeFile(fsys repo.FS, p string) report.Result { return repo.CheckFile(fsys, p, AnalyzeSource) }
 
 // AnalyzeSource checks YAML text already read: every document, Helm
 // template syntax neutralized. A file without an Ingress or HTTPRoute is

@@ -3,6 +3,8 @@ package k8scheck
 import (
 	"fmt"
 	"strings"
+
+	"github.com/wscheck/wscheck/report"
 )
 
 // family is one Ingress controller and the annotations it reads.
@@ -92,7 +94,7 @@ func (f *family) unknownName(key string) (string, bool) {
 	}
 	best, dist := "", 3
 	for n := range f.known[p] {
-		if d := editDistance(name, n); d < dist || (d == dist && n < best) {
+		if d := report.EditDistance(name, n); d < dist || (d == dist && n < best) {
 			best, dist = n, d
 		}
 	}
@@ -209,25 +211,4 @@ func (o *object) servedBy() serving {
 		return serving{family: nginxInc, why: fmt.Sprintf("it names no class and its annotations are NGINX Inc's (%s, line %d)", inc.key, inc.line)}
 	}
 	return serving{}
-}
-
-// editDistance is the Levenshtein distance of a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -3,7 +3,6 @@ package k8scheck
 import (
 	"cmp"
 	"embed"
-	"fmt"
 	"slices"
 
 	"github.com/wscheck/wscheck/report"
@@ -28,34 +27,24 @@ var examples embed.FS
 // Rules documents every Kubernetes rule, with the bad and good examples
 // the tests run.
 func Rules() report.Rules {
-	out := make(report.Rules, 0, len(rules))
-	for _, r := range rules {
-		d := r.doc
-		d.Half = Half
-		out = append(out, d.WithExamples(examples, "testdata/rules", ".yaml", report.WantTrailing))
-	}
-	return out
+	return report.HalfRules(Half, rules, func(r *rule) report.Rule { return r.doc }, examples, "testdata/rules", ".yaml", report.WantTrailing)
 }
 
 // pass is one rule over one file.
 type pass struct {
-	file     string
-	rule     *rule
-	findings *[]report.Finding
+	file string
+	report.Collector
 }
 
 func (p *pass) report(line, col int, reason, format string, args ...any) {
-	*p.findings = append(*p.findings, report.Finding{
-		Rule: p.rule.doc.Name, Severity: p.rule.doc.Severity, File: p.file,
-		Line: line, Column: col, Message: fmt.Sprintf(format, args...), Reason: reason,
-	})
+	p.Report(p.file, line, col, reason, format, args...)
 }
 
 // check runs every rule over the objects of one file.
 func check(file string, objs []*object) []report.Finding {
 	var findings []report.Finding
 	for _, r := range rules {
-		p := &pass{file: file, rule: r, findings: &findings}
+		p := &pass{file: file, Collector: report.Collector{Rule: r.doc, Findings: &findings}}
 		for _, o := range objs {
 			r.check(p, o)
 		}

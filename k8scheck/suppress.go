@@ -17,10 +17,7 @@ const ignorePrefix = "wscheck:ignore"
 // whole block when that line opens one (a key with a nested value, a list
 // item, a document).
 func collectIgnores(file string, f *repo.YAMLFile) []*report.Ignore {
-	known := map[string]bool{report.UnusedIgnore: true, report.InvalidIgnore: true}
-	for _, r := range rules {
-		known[r.doc.Name] = true
-	}
+	known := Rules()
 	lines := strings.Split(string(f.Text), "\n")
 	ends := map[int]int{}
 	inBlock := map[int]bool{} // lines of block scalars: a # there is text
@@ -61,7 +58,7 @@ func collectIgnores(file string, f *repo.YAMLFile) []*report.Ignore {
 		if end, ok := ends[target]; ok && !c.trailing {
 			ig.To = end
 		}
-		ig.Rules, ig.Invalid = report.ParseIgnore(spec, func(r string) bool { return known[r] })
+		ig.Rules, ig.Invalid = report.ParseIgnore(spec, known.Ignorable)
 		out = append(out, ig)
 	}
 	return out

@@ -1,73 +1,42 @@
 package nginxcheck
 
 import (
-	"bufio"
-	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/wscheck/wscheck/report"
+	"github.com/wscheck/wscheck/report/reporttest"
 )
 
 // Fixtures carry their expectations inline, as analysistest does for Go:
 // `# want "rule" ...` on the line a finding must point at, and
 // `# want-error "regexp"` on the line a load error must point at. A first
 // line `# wscheck-args: --nginx-version 1.30.0 --strict-includes` sets options.
-var (
-	wantRe      = regexp.MustCompile(`want "([^"]+)"((?: "[^"]+")*)`)
-	wantErrorRe = regexp.MustCompile(`want-error "([^"]+)"`)
-	quotedRe    = regexp.MustCompile(`"([^"]+)"`)
-)
+type expectation = reporttest.Expectation
 
-type expectation struct {
-	file string
-	line int
-	what string // a rule name, or "error:" + regexp
-}
-
-func (e expectation) String() string { return fmt.Sprintf("%s:%d: %s", e.file, e.line, e.what) }
-
-// readExpectations collects the expectations of every file below root.
+// readExpectations collects the expectations of every file below root
+// (report/reporttest) and the options a first line sets.
 func readExpectations(t *testing.T, root string) ([]expectation, Options) {
 	t.Helper()
-	var out []expectation
 	var opts Options
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
+		b, err := os.ReadFile(p)
+		first, _, _ := strings.Cut(string(b), "\n")
+		if args, ok := strings.CutPrefix(first, "# wscheck-args:"); ok {
+			opts = parseArgs(t, strings.Fields(args))
 		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for line := 1; sc.Scan(); line++ {
-			text := sc.Text()
-			if line == 1 && strings.HasPrefix(text, "# wscheck-args:") {
-				opts = parseArgs(t, strings.Fields(strings.TrimPrefix(text, "# wscheck-args:")))
-			}
-			if m := wantErrorRe.FindStringSubmatch(text); m != nil {
-				out = append(out, expectation{p, line, "error:" + m[1]})
-				continue
-			}
-			if m := wantRe.FindStringSubmatch(text); m != nil {
-				out = append(out, expectation{p, line, m[1]})
-				for _, q := range quotedRe.FindAllStringSubmatch(m[2], -1) {
-					out = append(out, expectation{p, line, q[1]})
-				}
-			}
-		}
-		return sc.Err()
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out, opts
+	return reporttest.Read(t, root, reporttest.Trailing), opts
 }
 
 func parseArgs(t *testing.T, args []string) Options {
@@ -105,34 +74,20 @@ func parseArgs(t *testing.T, args []string) Options {
 func checkExpectations(t *testing.T, path string, want []expectation, opts Options) report.Result {
 	t.Helper()
 	res := Analyze([]string{path}, opts)
-	matched := make([]bool, len(want))
-	claim := func(file string, line int, ok func(string) bool) bool {
-		for i, w := range want {
-			if !matched[i] && filepath.Clean(w.file) == filepath.Clean(file) && w.line == line && ok(w.what) {
-				matched[i] = true
-				return true
-			}
-		}
-		return false
-	}
-	for _, f := range res.Findings {
-		if !claim(f.File, f.Line, func(w string) bool { return w == f.Rule }) {
-			t.Errorf("unexpected finding %s:%d:%d: %s (%s)", f.File, f.Line, f.Column, f.Message, f.Rule)
-		}
-	}
-	for _, e := range res.Errors {
-		if !claim(e.File, e.Line, func(w string) bool {
-			re, ok := strings.CutPrefix(w, "error:")
-			return ok && regexp.MustCompile(re).MatchString(e.Message)
-		}) {
-			t.Errorf("unexpected error %s", e.Error())
-		}
-	}
+	exp := make([]reporttest.Expectation, len(want))
 	for i, w := range want {
-		if !matched[i] {
-			t.Errorf("missing: %s", w)
-		}
+		exp[i] = reporttest.Expectation{File: filepath.Clean(w.File), Line: w.Line, What: w.What}
 	}
+	cleaned := res
+	cleaned.Findings = slices.Clone(res.Findings)
+	for i := range cleaned.Findings {
+		cleaned.Findings[i].File = filepath.Clean(cleaned.Findings[i].File)
+	}
+	cleaned.Errors = slices.Clone(res.Errors)
+	for i := range cleaned.Errors {
+		cleaned.Errors[i].File = filepath.Clean(cleaned.Errors[i].File)
+	}
+	reporttest.Check(t, exp, cleaned)
 	return res
 }
 
@@ -159,7 +114,7 @@ func TestRuleExamples(t *testing.T) {
 			for _, kind := range []string{"bad", "good"} {
 				p := filepath.Join("testdata/rules", r.Name, kind+".conf")
 				want, opts := readExpectations(t, p)
-				fired := slices.ContainsFunc(want, func(e expectation) bool { return e.what == r.Name })
+				fired := slices.ContainsFunc(want, func(e expectation) bool { return e.What == r.Name })
 				if fired != (kind == "bad") {
 					t.Fatalf("%s: a bad example must expect %s and a good one must not", p, r.Name)
 				}

@@ -11,7 +11,7 @@ import (
 var unusedIgnore = &rule{
 	doc: report.Rule{
 		Name:     report.UnusedIgnore,
-		Half:     report.BothHalves,
+		Half:     report.EveryHalf,
 		Severity: report.Warning,
 		Title:    "a wscheck:ignore comment suppresses nothing",
 		Why: `An ignore that no longer matches a finding hides nothing today but would silently
@@ -24,11 +24,11 @@ or the rule name is wrong.`,
 var invalidIgnore = &rule{
 	doc: report.Rule{
 		Name:     report.InvalidIgnore,
-		Half:     report.BothHalves,
+		Half:     report.EveryHalf,
 		Severity: report.Warning,
 		Title:    "a wscheck:ignore comment without a reason or with an unknown rule",
-		Why: `Suppressions must say why ("# wscheck:ignore RULE -- reason" in nginx configs,
-"//wscheck:ignore RULE -- reason" in Go), so that a reviewer can
+		Why: `Suppressions must say why ("# wscheck:ignore RULE -- reason" in nginx, HAProxy,
+Apache and Kubernetes YAML files, "//wscheck:ignore RULE -- reason" in Go), so that a reviewer can
 judge them later; an unknown rule name suppresses nothing. Such a comment does not
 suppress anything.`,
 		Fix: `Write "# wscheck:ignore RULE[,RULE] -- reason" (Go: "//wscheck:ignore ...") with names from "wscheck rules".`,

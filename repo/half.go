@@ -37,3 +37,25 @@ func (h Half) Run(fsys FS, paths []string, opts WalkOptions) report.Result {
 	}
 	return res
 }
+
+// PerFile is a Half's Analyze for formats whose files stand alone: each
+// file is read and checked on its own (CheckFile).
+func PerFile(check func(name string, src []byte) report.Result) func(FS, string, []string) report.Result {
+	return func(fsys FS, _ string, files []string) report.Result {
+		var res report.Result
+		for _, f := range files {
+			res.Merge(CheckFile(fsys, f, check))
+		}
+		return res
+	}
+}
+
+// CheckFile reads one file and checks its text; a file that cannot be
+// read is an error of its own, with the reason.
+func CheckFile(fsys FS, name string, check func(name string, src []byte) report.Result) report.Result {
+	b, err := fsys.ReadFile(name)
+	if err != nil {
+		return report.Result{Errors: []report.FileError{{File: name, Message: Reason(err)}}}
+	}
+	return check(name, b)
+}

@@ -13,7 +13,7 @@ import (
 // `wscheck explain`, the README table and SARIF rule descriptors.
 type Rule struct {
 	Name     string   // stable kebab-case ID; never renamed or reused
-	Half     string   // "nginx", "go", or BothHalves
+	Half     string   // "nginx", "haproxy", "apache", "k8s", "go", or EveryHalf
 	Severity Severity // default severity
 	Title    string   // one line, lowercase, no period
 	Why      string   // what breaks at run time, and what was observed
@@ -26,9 +26,10 @@ type Rule struct {
 	Off bool
 }
 
-// BothHalves is the Half of a rule both halves report: the suppression
-// rules, which judge the ignore comments of nginx configs and Go code alike.
-const BothHalves = "nginx,go"
+// EveryHalf is the Half of the suppression rules: every half reads
+// wscheck:ignore comments with one contract (ApplyIgnores) and reports
+// the ones that suppress nothing or are malformed.
+const EveryHalf = "nginx,haproxy,apache,k8s,go"
 
 // Halves lists the halves that report the rule.
 func (r Rule) Halves() []string {
@@ -177,3 +178,49 @@ var (
 	WantTrailing = regexp.MustCompile(`[ \t]*# want(?:-error)? "[^"]*"(?: "[^"]*")*`)
 	WantAbove    = regexp.MustCompile(`(?m)^[ \t]*# want(?:-error)? .*\n`)
 )
+
+// HalfRules documents a half's rules in list order: each rule's doc with
+// the half's name and the bad and good examples of dir/NAME/{bad,good}ext
+// in fsys (WithExamples, want taken out).
+func HalfRules[R any](half string, rules []R, doc func(R) Rule, fsys fs.FS, dir, ext string, want *regexp.Regexp) Rules {
+	out := make(Rules, 0, len(rules))
+	for _, r := range rules {
+		d := doc(r)
+		d.Half = half
+		out = append(out, d.WithExamples(fsys, dir, ext, want))
+	}
+	return out
+}
+
+// Ignorable reports a name a wscheck:ignore comment may name in a half
+// with these rules: one of them, or the suppression rules themselves.
+func (rs Rules) Ignorable(name string) bool {
+	if name == UnusedIgnore || name == InvalidIgnore {
+		return true
+	}
+	_, ok := rs.Lookup(name)
+	return ok
+}
+
+// Collector gathers one rule's findings for a half's pass: one finding per
+// spot (file, line, column), however many objects judged it there (a
+// defaults section shared by many backends).
+type Collector struct {
+	Rule     Rule
+	Findings *[]Finding
+	seen     map[[3]string]bool
+}
+
+// Report adds a finding of the rule at a spot, unless it has one.
+func (c *Collector) Report(file string, line, col int, reason, format string, args ...any) {
+	k := [3]string{file, fmt.Sprint(line), fmt.Sprint(col)}
+	if c.seen[k] {
+		return
+	}
+	if c.seen == nil {
+		c.seen = map[[3]string]bool{}
+	}
+	c.seen[k] = true
+	*c.Findings = append(*c.Findings, Finding{Rule: c.Rule.Name, Severity: c.Rule.Severity, File: file,
+		Line: line, Column: col, Message: fmt.Sprintf(format, args...), Reason: reason})
+}

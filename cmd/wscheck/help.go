@@ -70,7 +70,7 @@ func commands() []command {
 		{
 			name: "rules", usage: "wscheck rules [flags]",
 			summary:  "list every rule with its half and severity",
-			about:    "List every rule: name, the half that reports it (nginx, go or both), default severity, title.",
+			about:    "List every rule: name, the halves that report it (nginx, haproxy, apache, k8s, go), default severity, title.",
 			examples: []string{"wscheck rules", "wscheck rules --format markdown"},
 			run:      runRules,
 		},

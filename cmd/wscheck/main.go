@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/wscheck/wscheck/report"
 )
 
 func main() {
@@ -89,30 +91,9 @@ func commandTypo(arg, cwd string) string {
 		return ""
 	}
 	for _, name := range commandNames() {
-		if editDistance(arg, name) <= 2 && len(arg) > 2 {
+		if report.EditDistance(arg, name) <= 2 && len(arg) > 2 {
 			return name
 		}
 	}
 	return ""
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

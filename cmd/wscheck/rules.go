@@ -94,7 +94,7 @@ func nearestRule(name string) string {
 		if strings.HasPrefix(r, name) {
 			prefixed = append(prefixed, r)
 		}
-		if d := editDistance(name, r); d < bestDist {
+		if d := report.EditDistance(name, r); d < bestDist {
 			best, bestDist = r, d
 		}
 	}
