@@ -32,11 +32,18 @@ type analysis struct {
 	templated map[string]bool // source files counted as templates
 	// onModel, when set, sees every model the rules run on (explain.go).
 	onModel func(m *model, complete bool)
+	// Repairs: the files they read, the included files each edits, and
+	// how often every file is included over all trees.
+	srcs         *sources
+	snippetFixes map[*report.Fix][]string
+	inclusions   map[string]int
 }
 
 func newAnalysis(src load.Source, opts Options) *analysis {
 	a := &analysis{opts: opts, src: src, files: map[*load.File]bool{}, judged: map[string]bool{}, used: map[string]bool{}, templated: map[string]bool{}}
 	a.tfs, _ = src.(*repo.TemplateFS)
+	a.srcs = &sources{a: a, files: map[string][]byte{}}
+	a.snippetFixes, a.inclusions = map[*report.Fix][]string{}, map[string]int{}
 	return a
 }
 
@@ -221,7 +228,10 @@ func (a *analysis) addTree(t *load.Tree) {
 	if a.onModel != nil {
 		a.onModel(m, complete)
 	}
-	findings, judged := runRules(m, a.opts, complete)
+	findings, judged := runRules(m, a.opts, complete, a)
+	for _, f := range t.Files[1:] {
+		a.inclusions[f.Path] += m.inclusions(f)
+	}
 	a.findings = append(a.findings, findings...)
 	for _, ws := range judged {
 		n := ws.node
@@ -317,14 +327,17 @@ func (a *analysis) finish() report.Result {
 		rule, file string
 		line, col  int
 	}
-	seen := map[key]bool{}
+	a.settleSnippetFixes(findings)
+	seen := map[key]int{}
 	var res report.Result
 	for _, f := range findings {
 		k := key{f.Rule, f.File, f.Line, f.Column}
-		if !seen[k] {
-			seen[k] = true
-			res.Findings = append(res.Findings, f)
+		if i, ok := seen[k]; ok {
+			report.MergeDuplicate(&res.Findings[i], f)
+			continue
 		}
+		seen[k] = len(res.Findings)
+		res.Findings = append(res.Findings, f)
 	}
 	res.Errors = a.errors
 	// A YAML string's text is a virtual file: report its YAML file.
@@ -337,4 +350,32 @@ func (a *analysis) finish() report.Result {
 	}
 	res.Summary = a.summary
 	return res
+}
+
+// settleSnippetFixes keeps a repair that edits an included file only if
+// every inclusion of that file, over all trees, is a location that needs
+// the same repair from the same rule; otherwise the edit would change
+// locations that need another one (or none), and the finding says so.
+func (a *analysis) settleSnippetFixes(findings []report.Finding) {
+	type group struct{ rule, file string }
+	fixes := map[group][]*report.Fix{}
+	for _, f := range findings {
+		for _, name := range a.snippetFixes[f.Fix] {
+			g := group{f.Rule, name}
+			if !slices.ContainsFunc(fixes[g], func(x *report.Fix) bool { return x == f.Fix }) {
+				fixes[g] = append(fixes[g], f.Fix)
+			}
+		}
+	}
+	for i := range findings {
+		f := &findings[i]
+		for _, name := range a.snippetFixes[f.Fix] {
+			all := fixes[group{f.Rule, name}]
+			same := !slices.ContainsFunc(all, func(x *report.Fix) bool { return !report.SameFix(x, all[0]) })
+			if n := a.inclusions[name]; n > len(all) || !same {
+				f.Fix, f.NoFix = nil, fmt.Sprintf("%s is included %d times and not every includer needs this repair: editing it would change the others, so edit it by hand", name, n)
+				break
+			}
+		}
+	}
 }

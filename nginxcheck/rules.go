@@ -66,6 +66,9 @@ type pass struct {
 	complete bool // a whole nginx.conf with every include read
 	findings *[]report.Finding
 	rule     *rule
+	srcs     *sources
+	// snippetFixes: the included files each repair edits (see repair).
+	snippetFixes map[*report.Fix][]string
 }
 
 func (p *pass) report(n *load.Node, format string, args ...any) {
@@ -94,14 +97,14 @@ func because(ws *wsLocation) string {
 
 // runRules applies every rule to a model; it also returns the locations
 // it judged as WebSocket, for the summary.
-func runRules(m *model, opts Options, complete bool) ([]report.Finding, []*wsLocation) {
+func runRules(m *model, opts Options, complete bool, a *analysis) ([]report.Finding, []*wsLocation) {
 	var out []report.Finding
 	ws := m.websocketLocations()
 	for _, r := range rules {
 		if r.doc.Off && !slices.Contains(opts.Enable, r.doc.Name) {
 			continue
 		}
-		p := &pass{m: m, opts: opts, complete: complete, findings: &out, rule: r}
+		p := &pass{m: m, opts: opts, complete: complete, findings: &out, rule: r, srcs: a.srcs, snippetFixes: a.snippetFixes}
 		if r.onTree != nil {
 			r.onTree(p)
 		}

@@ -261,6 +261,7 @@ func convert(stmts []*statement, f *File) []*Node {
 			Name: st.name, Args: st.args, File: f,
 			Line: st.line, Col: st.col, EndLine: st.endLine,
 			Block: st.block, Children: convert(st.children, f),
+			Start: st.start, End: st.end, Open: st.open,
 		})
 		stmts[i] = nil
 	}

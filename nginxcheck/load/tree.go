@@ -17,6 +17,10 @@ type Node struct {
 	Block    bool
 	Children []*Node
 	Include  *Include // set on include directives
+	// Start and End are byte offsets in the file: src[Start:End] runs from
+	// the directive's name through its ";" or closing "}"; Open is a
+	// block's "{". Repairs edit the text there (nginxcheck/fix.go).
+	Start, End, Open int
 }
 
 // Arg returns the i-th argument or "".
