@@ -2,6 +2,7 @@ package nginxcheck
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"slices"
@@ -31,6 +32,11 @@ type analysis struct {
 	templated map[string]bool // source files counted as templates
 	// onModel, when set, sees every model the rules run on (explain.go).
 	onModel func(m *model, complete bool)
+	// Repairs: the files they read, the included files each edits, and
+	// how often every file is included over all trees.
+	srcs         *sources
+	snippetFixes map[*report.Fix][]string
+	inclusions   map[string]int
 }
 
 // spot is a place in a file, however many trees reach it.
@@ -42,6 +48,8 @@ type spot struct {
 func newAnalysis(src load.Source, opts Options) *analysis {
 	a := &analysis{opts: opts, src: src, files: map[*load.File]bool{}, judged: map[spot]bool{}, used: map[string]bool{}, templated: map[string]bool{}}
 	a.tfs, _ = src.(*repo.TemplateFS)
+	a.srcs = &sources{a: a, files: map[string][]byte{}}
+	a.snippetFixes, a.inclusions = map[*report.Fix][]string{}, map[string]int{}
 	return a
 }
 
@@ -226,7 +234,7 @@ func (a *analysis) addTree(t *load.Tree) {
 	if a.onModel != nil {
 		a.onModel(m, complete)
 	}
-	a.findings = runRules(a.findings, m, a.opts, complete, func(ws *wsLocation) {
+	a.findings = runRules(a.findings, m, a.opts, complete, a, func(ws *wsLocation) {
 		n := ws.node
 		if k := (spot{n.File.Path, n.Line, n.Col}); !a.judged[k] {
 			a.judged[k] = true
@@ -236,13 +244,16 @@ func (a *analysis) addTree(t *load.Tree) {
 			}
 		}
 	})
+	for _, f := range t.Files[1:] {
+		a.inclusions[f.Path] += m.inclusions(f)
+	}
 }
 
 // analyzeDir finds the configs below dir, and the path maps its layout
 // implies. A file another found file includes is analyzed only through
 // its includer; the rest are roots.
 func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
-	inv := repo.Discover(fsys, dir, repo.WalkOptions{Include: a.opts.Include, Exclude: a.opts.Exclude})
+	inv := a.opts.Walks.Discover(fsys, dir, repo.WalkOptions{Include: a.opts.Include, Exclude: a.opts.Exclude})
 	lay := repo.InferLayout(fsys, dir, inv.Layouts, inv.YAML, inv.Nginx)
 	a.errors = append(a.errors, inv.Errors...)
 	a.errors = append(a.errors, lay.Errors...)
@@ -301,7 +312,7 @@ func (a *analysis) finish() report.Result {
 		ends := map[int]int{}
 		load.Walk(f.Nodes, func(n *load.Node) bool {
 			if n.File == f && n.Block {
-				ends[n.Line] = int(n.EndLine)
+				ends[n.Line] = n.EndLine
 			}
 			return n.File == f
 		})
@@ -323,15 +334,18 @@ func (a *analysis) finish() report.Result {
 		rule, file string
 		line, col  int
 	}
-	seen := map[key]bool{}
+	a.settleSnippetFixes(findings)
+	seen := map[key]int{}
 	var res report.Result
 	res.Findings = findings[:0]
 	for _, f := range findings { // in place: ApplyIgnores made the slice
 		k := key{f.Rule, f.File, f.Line, f.Column}
-		if !seen[k] {
-			seen[k] = true
-			res.Findings = append(res.Findings, f)
+		if i, ok := seen[k]; ok {
+			report.MergeDuplicate(&res.Findings[i], f)
+			continue
 		}
+		seen[k] = len(res.Findings)
+		res.Findings = append(res.Findings, f)
 	}
 	res.Errors = a.errors
 	// A YAML string's text is a virtual file: report its YAML file.
@@ -344,4 +358,32 @@ func (a *analysis) finish() report.Result {
 	}
 	res.Summary = a.summary
 	return res
+}
+
+// settleSnippetFixes keeps a repair that edits an included file only if
+// every inclusion of that file, over all trees, is a location that needs
+// the same repair from the same rule; otherwise the edit would change
+// locations that need another one (or none), and the finding says so.
+func (a *analysis) settleSnippetFixes(findings []report.Finding) {
+	type group struct{ rule, file string }
+	fixes := map[group][]*report.Fix{}
+	for _, f := range findings {
+		for _, name := range a.snippetFixes[f.Fix] {
+			g := group{f.Rule, name}
+			if !slices.ContainsFunc(fixes[g], func(x *report.Fix) bool { return x == f.Fix }) {
+				fixes[g] = append(fixes[g], f.Fix)
+			}
+		}
+	}
+	for i := range findings {
+		f := &findings[i]
+		for _, name := range a.snippetFixes[f.Fix] {
+			all := fixes[group{f.Rule, name}]
+			same := !slices.ContainsFunc(all, func(x *report.Fix) bool { return !report.SameFix(x, all[0]) })
+			if n := a.inclusions[name]; n > len(all) || !same {
+				f.Fix, f.NoFix = nil, fmt.Sprintf("%s is included %d times and not every includer needs this repair: editing it would change the others, so edit it by hand", name, n)
+				break
+			}
+		}
+	}
 }

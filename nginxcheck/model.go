@@ -186,6 +186,9 @@ type model struct {
 	// keepalive: upstream name -> whether it sets keepalive; built on
 	// first use (see keepaliveUpstream).
 	keepalive map[string]bool
+	endpoints map[string]endpointMatch // see endpoint
+	// included counts how often each file is included (see inclusions).
+	included map[*load.File]int
 }
 
 func buildModel(t *load.Tree) *model {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wscheck/wscheck/nginxcheck/load"
+
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -42,6 +44,7 @@ token not found in 'Connection' header", coder/websocket 426 "Connection header
 				if problem := p.m.connectionMapProblem(h, name, md); problem != "" {
 					p.report(h.Site, "Connection comes from $%s, but the map at %s:%d %s: the backend refuses the handshake (400); use \"%s\"%s",
 						name, md.node.File.Path, md.node.Line, problem, recommendedMap(p.opts.NginxVersion, name), because(ws))
+					p.fixLast("make the map yield upgrade for a handshake", func(r *repair) { r.fixMap(h, md) })
 					return
 				}
 			}
@@ -108,4 +111,37 @@ func (m *model) anyOutputAsksUpgrade(md *mapDef, hs handshake) bool {
 		}
 	}
 	return false
+}
+
+// fixMap makes the entry a handshake's Upgrade selects (or the default)
+// yield "upgrade". Only a map on $http_upgrade read alone is repaired:
+// for any other input, which entry should yield upgrade is a choice.
+func (r *repair) fixMap(h header, md *mapDef) {
+	v := strings.TrimSpace(h.value)
+	if !strings.EqualFold(md.source, "$http_upgrade") || !strings.EqualFold(v, "$"+strings.TrimPrefix(md.node.Arg(1), "$")) {
+		r.refuse(fmt.Sprintf("the map reads %s and the header sends %s: which entry should yield upgrade is a choice", md.source, h.value))
+		return
+	}
+	var node *load.Node
+	for _, hs := range handshakes {
+		_, n, ok := md.match(hs.upgrade)
+		if !ok {
+			r.refuse("the map cannot be evaluated")
+			return
+		}
+		if node != nil && n != node {
+			r.refuse("the browsers' handshakes select different entries")
+			return
+		}
+		node = n
+	}
+	if node == nil {
+		if len(md.node.Children) == 0 {
+			r.refuse("the map is empty")
+			return
+		}
+		r.insertBefore(md.node.Children[0], "default upgrade;")
+		return
+	}
+	r.replaceArg(node, 0, "upgrade")
 }

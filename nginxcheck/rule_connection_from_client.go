@@ -25,6 +25,13 @@ Connection $connection_upgrade;".`,
 		for _, h := range ws.headers.get("connection") {
 			if strings.Contains(strings.ToLower(h.value), "$http_connection") {
 				p.report(h.Site, "Connection is copied from the client's header ($http_connection): every hop-by-hop token the client lists reaches the backend, which allows h2c smuggling; send \"Connection $connection_upgrade\" from a map on $http_upgrade (%s)%s", recommendedMap(p.opts.NginxVersion, "connection_upgrade"), because(ws))
+				p.fixLast("Connection $http_connection -> a map on $http_upgrade", func(r *repair) {
+					if !strings.EqualFold(strings.TrimSpace(h.value), "$http_connection") {
+						r.refuse("the value mixes $http_connection with other text: which part to keep is a choice")
+						return
+					}
+					r.replaceArg(h.Node, 1, r.connectionValue())
+				})
 			}
 		}
 	},

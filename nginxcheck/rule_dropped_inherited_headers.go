@@ -38,5 +38,18 @@ out to the outer level.`,
 		}
 		first := ws.headers.list[0]
 		p.report(first.Site, "WebSocket location %q defines its own proxy_set_header list here, so nginx drops %s set outside it: the backend refuses the handshake (400); repeat them in this list%s", ws.name(), strings.Join(dropped, " and "), because(ws))
+		p.fixLast("repeat the dropped entries at the top of the location's list", func(r *repair) {
+			own := map[string]bool{}
+			for _, h := range ws.headers.list {
+				own[h.name] = true
+			}
+			var repeat []string
+			for _, h := range ws.outer.list {
+				if !own[h.name] {
+					repeat = append(repeat, r.text(h.Node))
+				}
+			}
+			r.insertBefore(r.anchor(first), repeat...)
+		})
 	},
 }

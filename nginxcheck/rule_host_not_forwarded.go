@@ -22,15 +22,27 @@ default CheckOrigin, many frameworks) refuse the handshake with 403.`,
 		if ws.headers.unknown || ws.outer != nil { // dropped-inherited-headers names Host too
 			return
 		}
-		for _, h := range ws.headers.get("host") {
+		hosts := ws.headers.get("host")
+		for _, h := range hosts {
 			if !strings.EqualFold(h.value, "$proxy_host") {
 				return
 			}
 		}
-		fix := `"proxy_set_header Host $host;"`
+		fix, value := `"proxy_set_header Host $host;"`, "$host"
 		if ls := ws.level.server().listens(); ls.known && !slices.ContainsFunc(ls.ports, defaultPort) {
 			fix = portKeepingHost(p.opts.NginxVersion) // $host would drop the port (host-drops-port)
+			value = "$http_host"
+			if p.opts.NginxVersion.AtLeast(requestPortVariables) {
+				value = "$host$is_request_port$request_port"
+			}
 		}
 		p.report(ws.node, "WebSocket location %q sends Host: $proxy_host (the upstream address): backends that check Origin against Host refuse the handshake with 403; add %s%s", ws.name(), fix, because(ws))
+		p.fixLast("send Host "+value, func(r *repair) {
+			if len(hosts) > 0 {
+				r.replaceArg(hosts[0].Node, 1, value)
+				return
+			}
+			r.addHeader(ws, "Host", value)
+		})
 	},
 }

@@ -41,6 +41,7 @@ Connection upgrade;" in a location that gets only handshakes.`,
 		fix := "use \"proxy_set_header Connection $connection_upgrade;\" (" + recommendedMap(p.opts.NginxVersion, "connection_upgrade") + ") or \"Connection upgrade\""
 		if len(entries) == 0 {
 			p.report(ws.node, "WebSocket location %q sends no Connection: upgrade (nginx sends its own Connection header instead): the backend refuses the handshake (400); %s%s", ws.name(), fix, because(ws))
+			p.fixLast("add proxy_set_header Connection", func(r *repair) { r.addHeader(ws, "Connection", r.connectionValue()) })
 			return
 		}
 		ok, known, bad := p.m.judge(entries, asksUpgrade)
@@ -52,5 +53,6 @@ Connection upgrade;" in a location that gets only handshakes.`,
 			hint = " (Upgrade and Connection are swapped)"
 		}
 		p.report(bad.h.Site, "WebSocket location %q sends %s instead of an upgrade%s: the backend refuses the handshake (400); %s%s", ws.name(), bad.describe("Connection"), hint, fix, because(ws))
+		p.fixLast("replace the Connection value", func(r *repair) { r.replaceArg(bad.h.Node, 1, r.connectionValue()) })
 	},
 }

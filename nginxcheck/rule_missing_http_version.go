@@ -28,12 +28,16 @@ WebSocket location is reported under every version.`,
 		}
 		if s.node != nil && s.at != ws.level {
 			p.report(ws.node, "WebSocket location %q inherits \"proxy_http_version 1.0;\" (%s:%d) and proxies with HTTP/1.0: strict backends refuse the handshake with 426 (RFC 6455 requires HTTP/1.1); set \"proxy_http_version 1.1;\"%s", ws.name(), s.node.File.Path, s.node.Line, because(ws))
+			// The outer 1.0 serves other locations too: override it here.
+			p.fixLast("add proxy_http_version 1.1 to the location", func(r *repair) { r.insertInLocation(ws, "proxy_http_version 1.1;") })
 			return
 		}
 		if s.node != nil {
 			p.report(s.site, "WebSocket location %q proxies with HTTP/1.0: strict backends refuse the handshake with 426 (RFC 6455 requires HTTP/1.1); set \"proxy_http_version 1.1;\"%s", ws.name(), because(ws))
+			p.fixLast("proxy_http_version 1.0 -> 1.1", func(r *repair) { r.replaceArg(s.node, 0, "1.1") })
 			return
 		}
 		p.report(ws.node, "WebSocket location %q proxies with HTTP/1.0, nginx's default before 1.29.7: strict backends refuse the handshake with 426 (RFC 6455 requires HTTP/1.1); add \"proxy_http_version 1.1;\"%s", ws.name(), because(ws))
+		p.fixLast("add proxy_http_version 1.1 to the location", func(r *repair) { r.insertInLocation(ws, "proxy_http_version 1.1;") })
 	},
 }

@@ -29,6 +29,7 @@ header \"websocket\" does not contain Upgrade" (observed through nginx 1.22.1).`
 		ups := ws.headers.get("upgrade")
 		if len(ups) == 0 {
 			p.report(ws.node, "WebSocket location %q sends no Upgrade header: nginx does not forward the client's, so the backend refuses the handshake (400); add \"proxy_set_header Upgrade $http_upgrade;\"%s", ws.name(), because(ws))
+			p.fixLast("add proxy_set_header Upgrade $http_upgrade", func(r *repair) { r.addHeader(ws, "Upgrade", "$http_upgrade") })
 			return
 		}
 		ok, known, bad := p.m.judge(ups, offersWebSocket)
@@ -40,5 +41,6 @@ header \"websocket\" does not contain Upgrade" (observed through nginx 1.22.1).`
 			hint = " (Upgrade and Connection are swapped)"
 		}
 		p.report(bad.h.Site, "WebSocket location %q sends %s, not a WebSocket upgrade%s: the backend refuses the handshake (400); use \"proxy_set_header Upgrade $http_upgrade;\"%s", ws.name(), bad.describe("Upgrade"), hint, because(ws))
+		p.fixLast("Upgrade "+bad.h.value+" -> $http_upgrade", func(r *repair) { r.replaceArg(bad.h.Node, 1, "$http_upgrade") })
 	},
 }

@@ -66,6 +66,9 @@ type pass struct {
 	complete bool // a whole nginx.conf with every include read
 	findings *[]report.Finding
 	rule     *rule
+	srcs     *sources
+	// snippetFixes: the included files each repair edits (see repair).
+	snippetFixes map[*report.Fix][]string
 }
 
 func (p *pass) report(n *load.Node, format string, args ...any) {
@@ -97,13 +100,13 @@ func because(ws *wsLocation) string {
 // then every location rule on one location after the other, so that a
 // location's judgement is let go once its rules ran (a large config has
 // tens of thousands). For each rule the findings keep their order.
-func runRules(out []report.Finding, m *model, opts Options, complete bool, judged func(*wsLocation)) []report.Finding {
+func runRules(out []report.Finding, m *model, opts Options, complete bool, a *analysis, judged func(*wsLocation)) []report.Finding {
 	var onLocation []*pass
 	for _, r := range rules {
 		if r.doc.Off && !slices.Contains(opts.Enable, r.doc.Name) {
 			continue
 		}
-		p := &pass{m: m, opts: opts, complete: complete, findings: &out, rule: r}
+		p := &pass{m: m, opts: opts, complete: complete, findings: &out, rule: r, srcs: a.srcs, snippetFixes: a.snippetFixes}
 		if r.onTree != nil {
 			r.onTree(p)
 		}

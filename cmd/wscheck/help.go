@@ -46,6 +46,8 @@ func commands() []command {
 				"nginx -T | wscheck nginx -",
 				"wscheck nginx --tree . conf.d/app.conf",
 				"wscheck nginx --locations --format json ./deploy",
+				"wscheck nginx --diff ./deploy | patch -p0",
+				"wscheck nginx --fix ./deploy",
 			},
 			run: runNginx,
 		},

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"slices"
@@ -41,7 +42,7 @@ func (c *checker) pieces(nodes []*Node, parent string) error {
 		if n.End-n.Start > pieceSize && n.Block && !isLua(n) {
 			open, openLine := c.openOf(n)
 			header := string(c.src[n.Start:open+1]) + "}"
-			h := &Node{Name: n.Name, Args: n.Args, Line: n.Line, Col: n.Col, EndLine: int32(openLine), Block: true}
+			h := &Node{Name: n.Name, Args: n.Args, Line: n.Line, Col: n.Col, EndLine: openLine, Block: true}
 			if r, ok := c.raw[n]; ok {
 				c.raw[h] = r
 			}
@@ -68,19 +69,9 @@ func (c *checker) pieces(nodes []*Node, parent string) error {
 	return nil
 }
 
-// openOf finds a block's "{" again (offset and line) by reading its
-// header's tokens: only the rare block larger than pieceSize needs it.
+// openOf is a block's "{": its offset and line.
 func (c *checker) openOf(n *Node) (int, int) {
-	s := &scanner{src: c.src, pos: int(n.Start), line: n.Line, col: n.Col, comments: map[int]Comment{}}
-	for {
-		tok, err := s.next()
-		if err != nil || tok.kind == 0 {
-			return int(n.Start), n.Line // cannot happen: the block was scanned
-		}
-		if tok.kind == '{' {
-			return tok.off, tok.line
-		}
-	}
+	return n.Open, n.Line + bytes.Count(c.src[n.Start:n.Open], []byte{'\n'})
 }
 
 // checkPiece parses one piece of the source, whose first line is line
@@ -160,7 +151,7 @@ func (c *checker) keyOfOurs(n *Node, parent string) stmtKey {
 		}
 		raw = valid
 	}
-	return stmtKey{int(n.EndLine), asRunes(n.Name), argKey(raw, parent)}
+	return stmtKey{n.EndLine, asRunes(n.Name), argKey(raw, parent)}
 }
 
 func allValid(ss []string) bool {

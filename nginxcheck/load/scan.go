@@ -3,15 +3,10 @@ package load
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
 )
-
-// MaxSource is the largest file the scanner reads: node offsets are
-// 32-bit (see Node), and no real config comes near it.
-const MaxSource = math.MaxInt32
 
 // maxDepth bounds block nesting: nginx itself recurses per block, and a
 // generated or corrupted file must not exhaust the stack of any parser.
@@ -86,9 +81,6 @@ type token struct {
 // scan reads src into the nodes of f.
 func scan(src []byte, f *File) ([]*Node, *scanner, error) {
 	s := &scanner{src: src, line: 1, col: 1, comments: map[int]Comment{}, file: f, raw: map[*Node][]string{}}
-	if len(src) > MaxSource {
-		return nil, s, &SyntaxError{1, 1, fmt.Sprintf("the file is larger than %d bytes, more than wscheck reads as one config", MaxSource)}
-	}
 	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
 		// nginx reads the BOM as part of the first directive name.
 		return nil, s, &SyntaxError{1, 1, "unexpected byte order mark at the start of the file: nginx reads it as part of the first directive name (unknown directive); save the file as UTF-8 without BOM"}
@@ -117,14 +109,14 @@ func (s *scanner) block(depth int, opener *Node) ([]*Node, error) {
 			if opener == nil {
 				return nil, &SyntaxError{tok.line, tok.col, `unexpected "}"`}
 			}
-			opener.EndLine = int32(tok.line)
+			opener.EndLine = tok.line
 			return s.children(base), nil
 		case ';':
 			return nil, &SyntaxError{tok.line, tok.col, `unexpected ";"`}
 		case '{':
 			return nil, &SyntaxError{tok.line, tok.col, `unexpected "{"`}
 		}
-		n := &Node{Name: tok.value, File: s.file, Line: tok.line, Col: tok.col, Start: int32(tok.off)}
+		n := &Node{Name: tok.value, File: s.file, Line: tok.line, Col: tok.col, Start: tok.off}
 		if !tok.quoted && !validName.MatchString(tok.value) && !IsPlaceholder(tok.value) && (opener == nil || !tableBlocks[opener.Name]) && !s.tableFile {
 			return nil, &SyntaxError{tok.line, tok.col, fmt.Sprintf("unknown directive %q", tok.value)}
 		}
@@ -163,13 +155,13 @@ func (s *scanner) rest(n *Node, depth int) error {
 		case 0:
 			return &SyntaxError{s.line, s.col, `unexpected end of file, expecting ";" or "}"`}
 		case ';':
-			n.EndLine, n.End = int32(tok.line), int32(s.pos)
+			n.EndLine, n.End = tok.line, s.pos
 			s.finish(n)
 			return nil
 		case '}':
 			return &SyntaxError{tok.line, tok.col, `unexpected "}"`}
 		case '{':
-			n.Block = true
+			n.Block, n.Open = true, tok.off
 			if err := checkIf(n, s.rawBuf, s.argBuf); err != nil {
 				return err
 			}
@@ -184,7 +176,7 @@ func (s *scanner) rest(n *Node, depth int) error {
 			if err != nil {
 				return err
 			}
-			n.Children, n.End = kids, int32(s.pos)
+			n.Children, n.End = kids, s.pos
 			return nil
 		default:
 			s.rawBuf = append(s.rawBuf, tok.text)
@@ -443,9 +435,9 @@ func (s *scanner) skipLua(n *Node) error {
 					}
 				}
 				s.blankedLua = true
-				n.EndLine = int32(s.line)
+				n.EndLine = s.line
 				s.advance()
-				n.End = int32(s.pos)
+				n.End = s.pos
 				return nil
 			}
 			s.advance()

@@ -8,21 +8,19 @@ import "strings"
 // Node is one directive. Nodes of an included file are shared by every
 // include site, so the tree is read-only once loaded.
 type Node struct {
-	Name string
-	Args []string // as nginx reads them: unquoted, escapes resolved
-	File *File
-	Line int
-	Col  int
-	// EndLine is the line of the terminating ";" or "}"; Start and End are
-	// byte offsets in the file's source: the directive spans
-	// src[Start:End], from its name to its ";" or "}". They are 32-bit
-	// because a large config holds a million nodes and this keeps one at
-	// 112 bytes instead of 128; the scanner refuses a file over MaxSource.
-	EndLine    int32
-	Start, End int32
-	Block      bool
-	Children   []*Node
-	Include    *Include // set on include directives
+	Name     string
+	Args     []string // as nginx reads them: unquoted, escapes resolved
+	File     *File
+	Line     int
+	Col      int
+	EndLine  int
+	Block    bool
+	Children []*Node
+	Include  *Include // set on include directives
+	// Start and End are byte offsets in the file: src[Start:End] runs from
+	// the directive's name through its ";" or closing "}"; Open is a
+	// block's "{". Repairs edit the text there (nginxcheck/fix.go).
+	Start, End, Open int
 }
 
 // Arg returns the i-th argument or "".

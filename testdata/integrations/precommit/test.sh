@@ -128,6 +128,23 @@ has "nginx hook on every file" '^nginx/conf\.d/typo\.conf:12:[0-9]+: .*\(undefin
 has "nginx hook on every file" '^nginx/sites-(available|enabled)/legacy:13:[0-9]+: .*\(undefined-variable\)$'
 lacks "nginx hook on every file" '^(nginx/nginx\.conf|nginx/conf\.d/good\.conf|snippets/good-ws\.conf):'
 
+# --- wscheck-nginx-fix ------------------------------------------------------
+
+# pre-commit's convention for a hook that repairs: the first run writes the
+# repair and fails (the file changed), the user re-stages, the second run
+# passes.
+check "fix hook, first run" 1 try wscheck-nginx-fix --files snippets/broken-ws.conf
+has "fix hook, first run" '^- files were modified by this hook$'
+has "fix hook, first run" 'note: .*Connection is the constant "upgrade"'
+git diff >"$out"
+has "fix hook, first run" '^-    proxy_set_header Connection "keep-alive";$'
+has "fix hook, first run" '^\+    proxy_set_header Connection "upgrade";$'
+git add snippets/broken-ws.conf
+check "fix hook, second run" 0 try wscheck-nginx-fix --files snippets/broken-ws.conf
+has "fix hook, second run" 'wscheck \(nginx, repair\)\.*Passed'
+check "nginx hook after the repair" 0 try wscheck-nginx --files snippets/broken-ws.conf
+git reset -q --hard HEAD # the sections below want the broken file back
+
 # --- wscheck-go -------------------------------------------------------------
 
 check "Go hook on the clean module" 0 try wscheck-go --all-files
