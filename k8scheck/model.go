@@ -228,6 +228,36 @@ func (r *reader) objects(doc *yaml.Node) []*object {
 	return []*object{o}
 }
 
+// valuesAnnotations reads the annotation maps of a chart's values (the
+// ones its Ingress template renders with toYaml) as objects of kind
+// "values": no class is known there, so only their names are judged.
+func (r *reader) valuesAnnotations(n *yaml.Node, path string) []*object {
+	var out []*object
+	switch n.Kind {
+	case yaml.DocumentNode, yaml.SequenceNode:
+		for _, c := range n.Content {
+			out = append(out, r.valuesAnnotations(c, path)...)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := strings.TrimPrefix(path+"."+k.Value, ".")
+			if k.Value == "annotations" && v.Kind == yaml.MappingNode {
+				o := &object{kind: "values", name: p, line: k.Line, col: k.Column}
+				for j := 0; j+1 < len(v.Content); j += 2 {
+					a := annotation{key: v.Content[j].Value, value: r.value(v.Content[j+1])}
+					a.line, a.col = v.Content[j].Line, v.Content[j].Column
+					o.annotations = append(o.annotations, a)
+				}
+				out = append(out, o)
+				continue
+			}
+			out = append(out, r.valuesAnnotations(v, p)...)
+		}
+	}
+	return out
+}
+
 func (r *reader) ingress(o *object, spec *yaml.Node) {
 	if c := get(spec, "ingressClassName"); c != nil && c.Kind == yaml.ScalarNode && c.Value != "" {
 		v := r.value(c)
