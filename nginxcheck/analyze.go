@@ -249,7 +249,7 @@ func (a *analysis) addTree(t *load.Tree) {
 // implies. A file another found file includes is analyzed only through
 // its includer; the rest are roots.
 func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
-	inv := repo.Discover(fsys, dir, repo.WalkOptions{Include: a.opts.Include, Exclude: a.opts.Exclude})
+	inv := a.opts.Walks.Discover(fsys, dir, repo.WalkOptions{Include: a.opts.Include, Exclude: a.opts.Exclude})
 	lay := repo.InferLayout(fsys, dir, inv.Layouts, inv.YAML, inv.Nginx)
 	a.errors = append(a.errors, inv.Errors...)
 	a.errors = append(a.errors, lay.Errors...)

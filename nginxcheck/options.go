@@ -26,6 +26,9 @@ type Options struct {
 	// only the files it matches; Exclude skips matching files and
 	// directories.
 	Include, Exclude []string
+	// Walks, when set, shares each directory's walk with the other
+	// halves of the run (the gate walks a repository once).
+	Walks *repo.Walks
 	// HostRoot is where absolute paths that no mapping covers are read
 	// ("/" reads the machine); "" reads nothing outside the analyzed paths.
 	HostRoot string

@@ -38,9 +38,11 @@ type Inventory struct {
 	Errors      []report.FileError
 }
 
-// WalkOptions steer a walk: slash-separated globs over absolute paths.
+// WalkOptions steer a walk: slash-separated globs over absolute paths,
+// and the walks a run shares among its halves (nil: each walks itself).
 type WalkOptions struct {
 	Include, Exclude []string
+	Walks            *Walks
 }
 
 // Discover walks dir and classifies every candidate file. Nothing is

@@ -28,7 +28,7 @@ func (h Half) Run(fsys FS, paths []string, opts WalkOptions) report.Result {
 		case err != nil:
 			res.Errors = append(res.Errors, report.FileError{File: p, Message: Reason(err)})
 		case st.IsDir():
-			inv := Discover(fsys, p, opts)
+			inv := opts.Walks.Discover(fsys, p, opts)
 			res.Errors = append(res.Errors, inv.Errors...)
 			res.Merge(h.Analyze(fsys, p, h.Files(&inv)))
 		default:

@@ -29,6 +29,6 @@ func runApache(args []string, e *env) int {
 }
 
 // analyzeApache is the Apache half over paths, for its command and the gate.
-func analyzeApache(paths []string, nf nginxFlags) report.Result {
-	return apachecheck.Analyze(apachecheck.Disk(paths), paths, repo.WalkOptions{Include: nf.include, Exclude: nf.exclude})
+func analyzeApache(paths []string, nf nginxFlags, walks *repo.Walks) report.Result {
+	return apachecheck.Analyze(apachecheck.Disk(paths), paths, repo.WalkOptions{Include: nf.include, Exclude: nf.exclude, Walks: walks})
 }

@@ -3,12 +3,13 @@ package main
 import (
 	"errors"
 
+	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
 )
 
-// runConfigHalf is a proxy half's command (haproxy, apache): the shared
+// runConfigHalf is a proxy half's command (haproxy, apache, k8s): the shared
 // output flags and .wscheck.yaml, then analyze over the PATH arguments.
-func runConfigHalf(name string, analyze func(paths []string, nf nginxFlags) report.Result, args []string, e *env) int {
+func runConfigHalf(name string, analyze func(paths []string, nf nginxFlags, walks *repo.Walks) report.Result, args []string, e *env) int {
 	fs := newFlagSet(name)
 	var out outputFlags
 	var nf nginxFlags // only its include/exclude, from .wscheck.yaml
@@ -26,5 +27,5 @@ func runConfigHalf(name string, analyze func(paths []string, nf nginxFlags) repo
 	if fs.NArg() == 0 {
 		return usageError(e, name, errors.New("want at least one PATH (a file or a directory)"))
 	}
-	return out.emit(e, analyze(fs.Args(), nf), failOn, sel)
+	return out.emit(e, analyze(fs.Args(), nf, nil), failOn, sel)
 }

@@ -30,6 +30,6 @@ func runHAProxy(args []string, e *env) int {
 }
 
 // analyzeHAProxy is the HAProxy half over paths, for its command and the gate.
-func analyzeHAProxy(paths []string, nf nginxFlags) report.Result {
-	return haproxycheck.Analyze(haproxycheck.Disk(paths), paths, repo.WalkOptions{Include: nf.include, Exclude: nf.exclude})
+func analyzeHAProxy(paths []string, nf nginxFlags, walks *repo.Walks) report.Result {
+	return haproxycheck.Analyze(haproxycheck.Disk(paths), paths, repo.WalkOptions{Include: nf.include, Exclude: nf.exclude, Walks: walks})
 }

@@ -29,6 +29,6 @@ func runK8s(args []string, e *env) int {
 }
 
 // analyzeK8s is the Kubernetes half over paths, for its command and the gate.
-func analyzeK8s(paths []string, nf nginxFlags) report.Result {
-	return k8scheck.Analyze(k8scheck.Disk(paths), paths, repo.WalkOptions{Include: nf.include, Exclude: nf.exclude})
+func analyzeK8s(paths []string, nf nginxFlags, walks *repo.Walks) report.Result {
+	return k8scheck.Analyze(k8scheck.Disk(paths), paths, repo.WalkOptions{Include: nf.include, Exclude: nf.exclude, Walks: walks})
 }

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 
 	"github.com/wscheck/wscheck/nginxcheck"
+	"github.com/wscheck/wscheck/repo"
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -45,10 +46,14 @@ func runRepo(args []string, e *env) int {
 		paths = []string{"."}
 	}
 	analyze := func() report.Result {
+		// One walk of each directory feeds every proxy half; a fresh one
+		// per analysis, so a run after --fix sees the tree as it is.
+		walks := &repo.Walks{}
+		opts.Walks = walks
 		res := nginxcheck.Analyze(paths, opts)
-		res.Merge(analyzeHAProxy(paths, nf))
-		res.Merge(analyzeApache(paths, nf))
-		res.Merge(analyzeK8s(paths, nf))
+		res.Merge(analyzeHAProxy(paths, nf, walks))
+		res.Merge(analyzeApache(paths, nf, walks))
+		res.Merge(analyzeK8s(paths, nf, walks))
 		res.Merge(analyzeRepoGo(e, paths, gf.load()))
 		return res
 	}
