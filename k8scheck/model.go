@@ -210,6 +210,11 @@ func (r *reader) objects(doc *yaml.Node) []*object {
 	if ann != nil && ann.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(ann.Content); i += 2 {
 			k, v := ann.Content[i], ann.Content[i+1]
+			if strings.ContainsRune(k.Value, repo.PlaceholderRune) {
+				// {{ $k }}: {{ $v }} in a range: any annotation.
+				o.openAnnotations = true
+				continue
+			}
 			a := annotation{key: k.Value, value: r.value(v)}
 			a.line, a.col = k.Line, k.Column // the line to edit is the key's
 			o.annotations = append(o.annotations, a)
