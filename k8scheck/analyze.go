@@ -49,6 +49,11 @@ func AnalyzeSource(p string, b []byte) report.Result {
 	for _, d := range f.Docs {
 		objs = append(objs, r.objects(d)...)
 	}
+	if len(objs) == 0 && repo.IsHelmValues(p) {
+		for _, d := range f.Docs {
+			objs = append(objs, r.valuesAnnotations(d, "")...)
+		}
+	}
 	if len(objs) == 0 {
 		return report.Result{}
 	}

@@ -92,6 +92,9 @@ func (f *family) unknownName(key string) (string, bool) {
 			}
 		}
 	}
+	if f == ingressNginx && strings.Contains(name, "websocket") {
+		return fmt.Sprintf("%s is no %s annotation (ingress-nginx proxies WebSockets without one)", key, f.name), true
+	}
 	best, dist := "", 3
 	for n := range f.known[p] {
 		if d := report.EditDistance(name, n); d < dist || (d == dist && n < best) {

@@ -210,6 +210,11 @@ func (r *reader) objects(doc *yaml.Node) []*object {
 	if ann != nil && ann.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(ann.Content); i += 2 {
 			k, v := ann.Content[i], ann.Content[i+1]
+			if strings.ContainsRune(k.Value, repo.PlaceholderRune) {
+				// {{ $k }}: {{ $v }} in a range: any annotation.
+				o.openAnnotations = true
+				continue
+			}
 			a := annotation{key: k.Value, value: r.value(v)}
 			a.line, a.col = k.Line, k.Column // the line to edit is the key's
 			o.annotations = append(o.annotations, a)
@@ -226,6 +231,36 @@ func (r *reader) objects(doc *yaml.Node) []*object {
 		r.httpRoute(o, spec)
 	}
 	return []*object{o}
+}
+
+// valuesAnnotations reads the annotation maps of a chart's values (the
+// ones its Ingress template renders with toYaml) as objects of kind
+// "values": no class is known there, so only their names are judged.
+func (r *reader) valuesAnnotations(n *yaml.Node, path string) []*object {
+	var out []*object
+	switch n.Kind {
+	case yaml.DocumentNode, yaml.SequenceNode:
+		for _, c := range n.Content {
+			out = append(out, r.valuesAnnotations(c, path)...)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := strings.TrimPrefix(path+"."+k.Value, ".")
+			if k.Value == "annotations" && v.Kind == yaml.MappingNode {
+				o := &object{kind: "values", name: p, line: k.Line, col: k.Column}
+				for j := 0; j+1 < len(v.Content); j += 2 {
+					a := annotation{key: v.Content[j].Value, value: r.value(v.Content[j+1])}
+					a.line, a.col = v.Content[j].Line, v.Content[j].Column
+					o.annotations = append(o.annotations, a)
+				}
+				out = append(out, o)
+				continue
+			}
+			out = append(out, r.valuesAnnotations(v, p)...)
+		}
+	}
+	return out
 }
 
 func (r *reader) ingress(o *object, spec *yaml.Node) {

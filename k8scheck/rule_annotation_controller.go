@@ -40,7 +40,9 @@ Known names are every name of ingress-nginx's annotations.md over its history an
 NGINX Inc's annotation sources, so an older controller's names are not flagged.
 
 One finding per Ingress, at the first annotation that never applies; the message lists
-them all. A class or annotation a template renders is unknown, and an Ingress whose class
+them all. A chart's values files (values*.yaml) hold the annotations its Ingress template
+renders: their annotation maps are judged for names no controller reads (no class is known
+there). A class or annotation a template renders is unknown, and an Ingress whose class
 no file shows (the cluster's default class serves it) is judged only for unknown names.`,
 		Fix: `Configure the controller that serves the Ingress: on GKE a BackendConfig with
 timeoutSec (cloud.google.com/backend-config on the Service), on ALB
@@ -51,10 +53,14 @@ only the serving nginx controller's annotations; correct misspelt names.`,
 }
 
 func checkAnnotationController(p *pass, o *object) {
-	if o.kind != "Ingress" {
+	var s serving
+	switch o.kind {
+	case "Ingress":
+		s = o.servedBy()
+	case "values":
+	default:
 		return
 	}
-	s := o.servedBy()
 	var never, unknown []annotation
 	var notes []string
 	for _, a := range o.annotations {
@@ -72,6 +78,9 @@ func checkAnnotationController(p *pass, o *object) {
 	}
 	first := slices.MinFunc(append(slices.Clone(never), unknown...), func(a, b annotation) int { return a.line - b.line })
 	head := fmt.Sprintf("Ingress %s: ", quoted(o.name))
+	if o.kind == "values" {
+		head = fmt.Sprintf("Helm values %s: ", o.name)
+	}
 	var parts []string
 	if len(never) > 0 {
 		keys := make([]string, len(never))

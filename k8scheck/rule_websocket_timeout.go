@@ -22,7 +22,9 @@ docs user-guide/nginx-configuration/configmap.md). A WebSocket that is silent fo
 short-read-timeout rule shows it with a real nginx). The annotation is read as whole
 seconds: proxy.Parse (internal/ingress/annotations/proxy/main.go) takes
 parser.GetIntAnnotation, which is strconv.Atoi, and falls back to the default on an error,
-so "3600s" or "1h" leaves 60 s in place.
+so "3600s" or "1h" leaves 60 s in place. (NGINX Inc's controller, which also defaults to
+the class "nginx", keeps 60 s too: nginx.org/proxy-read-timeout, its docs' ConfigMap and
+annotation tables.)
 
 An Ingress is judged when ingress-nginx serves it (its class names nginx and no
 nginx.org/* annotation says NGINX Inc's controller, or without a class its annotations are

@@ -356,7 +356,12 @@ func (r *repair) addHeader(ws *wsLocation, name, value string) {
 			copied = append(copied, r.text(h.Node))
 		}
 	}
-	r.insertInLocation(ws, append(copied, entry)...)
+	// The copy is an edit of its own: two repairs of one location copy
+	// the same list, and identical edits are made once.
+	if len(copied) > 0 {
+		r.insertInLocation(ws, copied...)
+	}
+	r.insertInLocation(ws, entry)
 }
 
 // insertInLocation adds directives to a location block: after its own

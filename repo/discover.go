@@ -100,7 +100,8 @@ func walk(fsys FS, top, dir string, opts WalkOptions, inv *Inventory) {
 			inv.Errors = append(inv.Errors, report.FileError{File: p, Message: Reason(err)})
 			continue
 		}
-		switch k, why := Classify(p, b); k {
+		k, why := Classify(p, b)
+		switch k {
 		case Nginx:
 			inv.Nginx = append(inv.Nginx, p)
 		case LayoutFile:
@@ -126,6 +127,11 @@ func walk(fsys FS, top, dir string, opts WalkOptions, inv *Inventory) {
 			}
 		case NotAnalyzed:
 			inv.NotAnalyzed = append(inv.NotAnalyzed, report.Skipped{File: p, Reason: why})
+		}
+		if k != Kubernetes && IsHelmValues(p) && nginxAnnotation.Match(b) {
+			// A chart's values hold the annotations its Ingress
+			// template renders: their names are judged too.
+			inv.Kubernetes = append(inv.Kubernetes, p)
 		}
 	}
 }
@@ -159,6 +165,13 @@ func isDockerfile(name string) bool {
 		strings.HasSuffix(name, ".Dockerfile") || strings.HasPrefix(name, "Containerfile.")
 }
 
+// IsHelmValues reports a Helm chart's values file by its conventional
+// names (values.yaml, values-prod.yaml, values.staging.yml).
+func IsHelmValues(name string) bool {
+	name = filepath.Base(name)
+	return strings.HasPrefix(name, "values") && (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"))
+}
+
 // IsCompose reports a Compose file by its conventional names.
 func IsCompose(name string) bool {
 	name = filepath.Base(name)
@@ -171,17 +184,18 @@ func IsCompose(name string) bool {
 var nginxLike = regexp.MustCompile(`(?m)^\s*(?:(?:http|server|location|upstream|events|map|stream|types|geo)\b[^;{\n]*\{|(?:proxy_\w+|listen|server_name|root|include|return|rewrite|add_header|fastcgi_pass|try_files)\s[^\n]*;)`)
 
 var (
-	haproxySection = regexp.MustCompile(`(?m)^\s*(?:frontend|backend|listen|defaults)(?:\s|$)`)
-	apacheProxy    = regexp.MustCompile(`(?mi)^\s*(?:ProxyPass(?:Match)?|ProxyPassReverse|RewriteRule\s.*\[[^\]]*\bP\b)[^\n]*`)
-	apacheSection  = regexp.MustCompile(`(?mi)^\s*<(?:VirtualHost|Location|Proxy|IfModule)\b`)
-	caddyProxy     = regexp.MustCompile(`(?m)^\s*reverse_proxy\b`)
-	k8sRouting     = regexp.MustCompile(`(?m)^kind:\s*["']?(?:Ingress|HTTPRoute)["']?\s*$`)
-	k8sRoute       = regexp.MustCompile(`(?m)^kind:\s*["']?(IngressRoute|VirtualService|GRPCRoute)["']?\s*$`)
-	traefikYAML    = regexp.MustCompile(`(?m)^\s*(?:routers|entryPoints|entrypoints):\s*$|traefik\.http\.routers\.`)
-	envoyYAML      = regexp.MustCompile(`(?m)^\s*static_resources:\s*$|envoy\.filters\.network\.http_connection_manager`)
-	yamlNginx      = regexp.MustCompile(`(?m)^\s+(?:server|location\s[^\n{]*|http)\s*\{\s*$|^\s+proxy_(?:pass|set_header|http_version)\s[^\n]*;`)
-	k8sConfigMap   = regexp.MustCompile(`(?m)^kind:\s*["']?ConfigMap`)
-	k8sWorkload    = regexp.MustCompile(`(?m)^kind:\s*["']?(?:Deployment|StatefulSet|DaemonSet|Pod)["']?\s*$`)
+	haproxySection  = regexp.MustCompile(`(?m)^\s*(?:frontend|backend|listen|defaults)(?:\s|$)`)
+	apacheProxy     = regexp.MustCompile(`(?mi)^\s*(?:ProxyPass(?:Match)?|ProxyPassReverse|RewriteRule\s.*\[[^\]]*\bP\b)[^\n]*`)
+	apacheSection   = regexp.MustCompile(`(?mi)^\s*<(?:VirtualHost|Location|Proxy|IfModule)\b`)
+	caddyProxy      = regexp.MustCompile(`(?m)^\s*reverse_proxy\b`)
+	k8sRouting      = regexp.MustCompile(`(?m)^kind:\s*["']?(?:Ingress|HTTPRoute)["']?\s*$`)
+	k8sRoute        = regexp.MustCompile(`(?m)^kind:\s*["']?(IngressRoute|VirtualService|GRPCRoute)["']?\s*$`)
+	traefikYAML     = regexp.MustCompile(`(?m)^\s*(?:routers|entryPoints|entrypoints):\s*$|traefik\.http\.routers\.`)
+	envoyYAML       = regexp.MustCompile(`(?m)^\s*static_resources:\s*$|envoy\.filters\.network\.http_connection_manager`)
+	yamlNginx       = regexp.MustCompile(`(?m)^\s+(?:server|location\s[^\n{]*|http)\s*\{\s*$|^\s+proxy_(?:pass|set_header|http_version)\s[^\n]*;`)
+	nginxAnnotation = regexp.MustCompile(`(?m)^\s+["']?nginx\.(?:ingress\.kubernetes\.io|org|com)/[\w.-]+["']?\s*:`)
+	k8sConfigMap    = regexp.MustCompile(`(?m)^kind:\s*["']?ConfigMap`)
+	k8sWorkload     = regexp.MustCompile(`(?m)^kind:\s*["']?(?:Deployment|StatefulSet|DaemonSet|Pod)["']?\s*$`)
 )
 
 // braceFormat: a line ending in "{" or ";", or one of only "}" (nginx,

@@ -29,15 +29,30 @@ var repaired = map[string]report.Severity{
 func TestFixedFixturesWork(t *testing.T) {
 	bin := requireNginx(t)
 	rules := nginxcheck.Rules()
+	type input struct {
+		name, file string
+		rule       report.Rule
+		min        report.Severity
+	}
+	var inputs []input
 	for name, min := range repaired {
 		r, ok := rules.Lookup(name)
 		if !ok {
 			t.Fatalf("nginxcheck.Rules() has no rule %q, whose repair this test proves", name)
 		}
+		inputs = append(inputs, input{name, filepath.Join(rulesDir, name, "bad.conf"), r, min})
+	}
+	// Fixture trees of one fragment: a list copied from the server, a
+	// config on one line.
+	for _, tree := range []string{"inherited-list", "minified"} {
+		inputs = append(inputs, input{"trees/" + tree, filepath.Join("..", "testdata", "fix", tree, "app.conf"), report.Rule{Name: "repair"}, report.Warning})
+	}
+	for _, in := range inputs {
+		name, r, min := in.name, in.rule, in.min
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			src, err := os.ReadFile(filepath.Join(rulesDir, name, "bad.conf"))
+			src, err := os.ReadFile(in.file)
 			if err != nil {
 				t.Fatal(err)
 			}
