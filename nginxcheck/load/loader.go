@@ -230,7 +230,7 @@ func (l *Loader) parse(name string) *parsed {
 	}
 	f := &File{Path: name}
 	nodes, sc, err := scan(src, f)
-	if err == nil {
+	if err == nil && (sc.blankedLua || !readsAlike(src, nodes, sc.raw)) {
 		blanked := src
 		if sc.blankedLua {
 			blanked = sc.blanked
