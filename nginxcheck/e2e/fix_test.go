@@ -33,6 +33,7 @@ func TestFixedFixturesWork(t *testing.T) {
 		name, file string
 		rule       report.Rule
 		min        report.Severity
+		tree       bool // copy the file's whole directory: a config with its includes
 	}
 	var inputs []input
 	for name, min := range repaired {
@@ -40,26 +41,39 @@ func TestFixedFixturesWork(t *testing.T) {
 		if !ok {
 			t.Fatalf("nginxcheck.Rules() has no rule %q, whose repair this test proves", name)
 		}
-		inputs = append(inputs, input{name, filepath.Join(rulesDir, name, "bad.conf"), r, min})
+		inputs = append(inputs, input{name, filepath.Join(rulesDir, name, "bad.conf"), r, min, false})
 	}
 	// Fixture trees of one fragment: a list copied from the server, a
 	// config on one line.
 	for _, tree := range []string{"inherited-list", "minified"} {
-		inputs = append(inputs, input{"trees/" + tree, filepath.Join("..", "testdata", "fix", tree, "app.conf"), report.Rule{Name: "repair"}, report.Warning})
+		inputs = append(inputs, input{"trees/" + tree, filepath.Join("..", "testdata", "fix", tree, "app.conf"), report.Rule{Name: "repair"}, report.Warning, false})
+	}
+	// Complete configs: the map the repair adds to http {}, and a repair
+	// made inside the included snippet.
+	for _, tree := range []string{"complete-adds-map", "in-snippet"} {
+		inputs = append(inputs, input{"trees/" + tree, filepath.Join("..", "testdata", "fix", tree, "nginx.conf"), report.Rule{Name: "repair"}, report.Warning, true})
 	}
 	for _, in := range inputs {
 		name, r, min := in.name, in.rule, in.min
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			src, err := os.ReadFile(in.file)
-			if err != nil {
-				t.Fatal(err)
+			base := "bad.conf"
+			if in.tree {
+				base = filepath.Base(in.file)
+				if err := os.CopyFS(dir, os.DirFS(filepath.Dir(in.file))); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				src, err := os.ReadFile(in.file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, base), src, 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
-			conf := filepath.Join(dir, "bad.conf")
-			if err := os.WriteFile(conf, src, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			conf := filepath.Join(dir, base)
 			res := nginxcheck.Analyze([]string{conf}, nginxcheck.Options{})
 			plan := report.PlanFixes(res.Findings, min)
 			if len(plan.Fixed) == 0 {
@@ -84,11 +98,11 @@ func TestFixedFixturesWork(t *testing.T) {
 					t.Errorf("the repaired fixture still has %s: %s (%s)", f.Severity, f.Message, f.Rule)
 				}
 			}
-			fixed, err := loadFixture(dir, name, "bad.conf")
+			fixed, err := loadFixture(dir, name, base)
 			if err != nil {
 				t.Fatal(err)
 			}
-			fixed.name = "bad.conf, repaired"
+			fixed.name = base + ", repaired"
 			p := &prover{bin: bin, rule: r, obs: &observations{}}
 			p.requireWorks(t, fixed, nil, "")
 		})
