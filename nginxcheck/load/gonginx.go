@@ -20,14 +20,87 @@ import (
 // findings. Directives are matched per block on (end line, name,
 // arguments) because gonginx reorders http and upstream children. raw
 // holds the tokens as written where they differ from a node's Args.
+//
+// A directive holding a token gonginx is known to misread (see
+// beyondGonginx) is taken from nginx's tokenizer rules alone, and the
+// blocks around it are checked header by header, so that one such word
+// leaves the rest of the file cross-checked instead of refusing it.
 func crossCheck(src []byte, nodes []*Node, raw map[*Node][]string) error {
 	c := &checker{src: src, raw: raw}
+	c.markBeyond(nodes)
 	return c.pieces(nodes, "")
 }
 
 type checker struct {
 	src []byte
 	raw map[*Node][]string
+	// holdsBeyond: the blocks with such a directive somewhere inside.
+	holdsBeyond map[*Node]bool
+}
+
+// beyondGonginx: the directive's own tokens (a block's header) hold a '}'
+// in a bare word that no "${" opened, which nginx reads as part of the
+// word (ngx_conf_read_token ends a word only at space, ';' or '{') and
+// gonginx as a block end, failing the parse. Real configs have it
+// (sub_filter rewriting JavaScript, hassio-addons' birdnet-go), and the
+// syntax corpus' 33-brace-in-word holds the tokenizer to nginx's verdict.
+// gonginx's other known misreads ('\;' in a bare word, a quoted value
+// ending in an escaped backslash) were not seen in real configs and stay
+// refused with the reason.
+func (c *checker) beyondGonginx(n *Node) bool {
+	toks, ok := c.raw[n]
+	if !ok {
+		toks = n.Args
+	}
+	for _, t := range toks {
+		if t != "" && t[0] != '"' && t[0] != '\'' && strayBrace(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// strayBrace: a '}' in a bare word that does not close a "${".
+func strayBrace(t string) bool {
+	open := false
+	for i := 0; i < len(t); i++ {
+		switch {
+		case t[i] == '$' && i+1 < len(t) && t[i+1] == '{':
+			open = true
+			i++
+		case t[i] == '}':
+			if !open {
+				return true
+			}
+			open = false
+		}
+	}
+	return false
+}
+
+// markBeyond records which blocks hold a directive beyond gonginx, and
+// reports whether any of nodes does.
+func (c *checker) markBeyond(nodes []*Node) bool {
+	any := false
+	for _, n := range nodes {
+		if n.Block && !isLua(n) && c.markBeyond(n.Children) {
+			if c.holdsBeyond == nil {
+				c.holdsBeyond = map[*Node]bool{}
+			}
+			c.holdsBeyond[n] = true
+			any = true
+		}
+		if !isLua(n) && c.beyondGonginx(n) {
+			any = true
+		}
+	}
+	return any
+}
+
+// alone: a directive that cannot be parsed together with its neighbours:
+// one beyond gonginx, or a block too large or holding such a directive.
+func (c *checker) alone(n *Node) bool {
+	return !isLua(n) && (c.beyondGonginx(n) || (n.Block && (n.End-n.Start > pieceSize || c.holdsBeyond[n])))
 }
 
 // pieceSize bounds what gonginx parses at once: its tree of a whole 50 MB
@@ -39,26 +112,20 @@ const pieceSize = 1 << 20
 func (c *checker) pieces(nodes []*Node, parent string) error {
 	for i := 0; i < len(nodes); {
 		n := nodes[i]
-		if n.End-n.Start > pieceSize && n.Block && !isLua(n) {
-			open, openLine := c.openOf(n)
-			header := string(c.src[n.Start:open+1]) + "}"
-			h := &Node{Name: n.Name, Args: n.Args, Line: n.Line, Col: n.Col, EndLine: openLine, Block: true}
-			if r, ok := c.raw[n]; ok {
-				c.raw[h] = r
-			}
-			err := c.piece([]byte(header), []*Node{h}, parent, n.Line-1)
-			delete(c.raw, h)
-			if err != nil {
-				return err
-			}
-			if err := c.pieces(n.Children, n.Name); err != nil {
-				return err
+		if c.alone(n) {
+			if n.Block {
+				if err := c.header(n, parent); err != nil {
+					return err
+				}
+				if err := c.pieces(n.Children, n.Name); err != nil {
+					return err
+				}
 			}
 			i++
 			continue
 		}
 		j := i + 1
-		for j < len(nodes) && nodes[j].End-n.Start <= pieceSize {
+		for j < len(nodes) && nodes[j].End-n.Start <= pieceSize && !c.alone(nodes[j]) {
 			j++
 		}
 		if err := c.piece(c.src[n.Start:nodes[j-1].End], nodes[i:j], parent, n.Line-1); err != nil {
@@ -67,6 +134,23 @@ func (c *checker) pieces(nodes []*Node, parent string) error {
 		i = j
 	}
 	return nil
+}
+
+// header checks a block's name and arguments as an empty block of the
+// same header, unless the header itself is beyond gonginx.
+func (c *checker) header(n *Node, parent string) error {
+	if c.beyondGonginx(n) {
+		return nil
+	}
+	open, openLine := c.openOf(n)
+	header := string(c.src[n.Start:open+1]) + "}"
+	h := &Node{Name: n.Name, Args: n.Args, Line: n.Line, Col: n.Col, EndLine: openLine, Block: true}
+	if r, ok := c.raw[n]; ok {
+		c.raw[h] = r
+	}
+	err := c.piece([]byte(header), []*Node{h}, parent, n.Line-1)
+	delete(c.raw, h)
+	return err
 }
 
 // openOf is a block's "{": its offset and line.
@@ -84,7 +168,7 @@ func (c *checker) piece(piece []byte, nodes []*Node, parent string, offset int) 
 			line, _ = strconv.Atoi(m[1])
 			col, _ = strconv.Atoi(m[2])
 		}
-		return &SyntaxError{line + offset, col, "the parser (gonginx) cannot read this file although nginx can (it fails on a '}' inside a bare word, and on a quoted value ending in an escaped backslash): " + err.Error()}
+		return &SyntaxError{line + offset, col, "the parser (gonginx) cannot read this file although nginx can (it fails on a quoted value ending in an escaped backslash): " + err.Error()}
 	}
 	return c.match(nodes, cfg.GetDirectives(), parent, offset)
 }

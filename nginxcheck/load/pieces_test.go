@@ -55,3 +55,34 @@ func parseBytes(src []byte) ([]*Node, *scanner, error) {
 	}
 	return nodes, sc, crossCheck(src, nodes, sc.raw)
 }
+
+// TestBraceInWord: a '}' inside a bare word is part of the word for nginx
+// and a block end for gonginx. The directive is read by nginx's rules
+// alone, and the rest of the file, the same block included, is still
+// cross-checked: a '\;' that gonginx splits is refused at its line.
+func TestBraceInWord(t *testing.T) {
+	const src = "server {\n" +
+		"    location / {\n" +
+		"        sub_filter window.location.origin} window.location.origin}/app;\n" +
+		"        set $h ${host}x;\n" +
+		"        proxy_pass http://a;\n" +
+		"    }\n" +
+		"}\n"
+	nodes, _, err := parseBytes([]byte(src))
+	if err != nil {
+		t.Fatalf("nginx accepts a '}' inside a word; the loader said: %v", err)
+	}
+	loc := nodes[0].Children[0]
+	if got := loc.Children[0].Args; len(got) != 2 || got[0] != "window.location.origin}" || got[1] != "window.location.origin}/app" {
+		t.Errorf("sub_filter args %q", got)
+	}
+	if len(loc.Children) != 3 || loc.Children[2].Name != "proxy_pass" {
+		t.Errorf("the location's directives after the word were lost: %d children", len(loc.Children))
+	}
+	trap := strings.Replace(src, "proxy_pass http://a;", "add_header X a\\;b;", 1)
+	_, _, err = parseBytes([]byte(trap))
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Line != 5 || !strings.Contains(se.Msg, "gonginx") {
+		t.Fatalf("a gonginx misread beside the brace word: want the refusal at line 5, got %v", err)
+	}
+}
