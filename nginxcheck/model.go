@@ -187,6 +187,7 @@ type model struct {
 	// first use (see keepaliveUpstream).
 	keepalive map[string]bool
 	endpoints map[string]endpointMatch // see endpoint
+	evaluated map[evalKey]evalResult   // see evalFor
 	// included counts how often each file is included (see inclusions).
 	included map[*load.File]int
 }

@@ -34,7 +34,28 @@ const maxEvalDepth = 8
 // it is known: any variable other than the client's Upgrade and Connection
 // and maps over known inputs is unknown, and so is the whole value.
 func (m *model) evalFor(value string, hs handshake) (string, bool) {
-	return m.eval(value, hs, 0)
+	// Remembered per value: a large config repeats a few header values
+	// thousands of times, and evaluating one runs a regular expression.
+	k := evalKey{value, hs}
+	if r, ok := m.evaluated[k]; ok {
+		return r.out, r.known
+	}
+	out, known := m.eval(value, hs, 0)
+	if m.evaluated == nil {
+		m.evaluated = map[evalKey]evalResult{}
+	}
+	m.evaluated[k] = evalResult{out, known}
+	return out, known
+}
+
+type evalKey struct {
+	value string
+	hs    handshake
+}
+
+type evalResult struct {
+	out   string
+	known bool
 }
 
 func (m *model) eval(value string, hs handshake, depth int) (string, bool) {
