@@ -295,8 +295,8 @@ func (l *level) listens() listening {
 			out.known = false
 		}
 		out.ports = append(out.ports, port)
-		for _, a := range s.Node.Args[1:] {
-			if a == "quic" {
+		for i, a := range s.Node.Args { // "listen ;" has no address: the loop must not slice
+			if i > 0 && a == "quic" {
 				out.quic = true
 			}
 		}
