@@ -34,8 +34,10 @@ func crossCheck(src []byte, nodes []*Node, raw map[*Node][]string) error {
 type checker struct {
 	src []byte
 	raw map[*Node][]string
-	// holdsBeyond: the blocks with such a directive somewhere inside.
-	holdsBeyond map[*Node]bool
+	// beyond: the directives beyond gonginx themselves; holdsBeyond: the
+	// blocks with such a directive somewhere inside. Both are found once,
+	// by markBeyond, and stay nil in the usual file that has none.
+	beyond, holdsBeyond map[*Node]bool
 }
 
 // beyondGonginx: the directive's own tokens (a block's header) hold a '}'
@@ -78,8 +80,8 @@ func strayBrace(t string) bool {
 	return false
 }
 
-// markBeyond records which blocks hold a directive beyond gonginx, and
-// reports whether any of nodes does.
+// markBeyond records the directives beyond gonginx and the blocks that
+// hold one, and reports whether any of nodes is or holds one.
 func (c *checker) markBeyond(nodes []*Node) bool {
 	any := false
 	for _, n := range nodes {
@@ -91,6 +93,10 @@ func (c *checker) markBeyond(nodes []*Node) bool {
 			any = true
 		}
 		if !isLua(n) && c.beyondGonginx(n) {
+			if c.beyond == nil {
+				c.beyond = map[*Node]bool{}
+			}
+			c.beyond[n] = true
 			any = true
 		}
 	}
@@ -100,7 +106,7 @@ func (c *checker) markBeyond(nodes []*Node) bool {
 // alone: a directive that cannot be parsed together with its neighbours:
 // one beyond gonginx, or a block too large or holding such a directive.
 func (c *checker) alone(n *Node) bool {
-	return !isLua(n) && (c.beyondGonginx(n) || (n.Block && (n.End-n.Start > pieceSize || c.holdsBeyond[n])))
+	return !isLua(n) && (c.beyond[n] || (n.Block && (n.End-n.Start > pieceSize || c.holdsBeyond[n])))
 }
 
 // pieceSize bounds what gonginx parses at once: its tree of a whole 50 MB
@@ -139,7 +145,7 @@ func (c *checker) pieces(nodes []*Node, parent string) error {
 // header checks a block's name and arguments as an empty block of the
 // same header, unless the header itself is beyond gonginx.
 func (c *checker) header(n *Node, parent string) error {
-	if c.beyondGonginx(n) {
+	if c.beyond[n] {
 		return nil
 	}
 	open, openLine := c.openOf(n)
