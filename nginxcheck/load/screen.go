@@ -10,7 +10,7 @@ import (
 // does, so the cross-check can skip its parse (40% of a run's time: its
 // lexer reads rune by rune). gonginx's lexer and nginx's tokenizer differ
 // only on escapes, backticks (a quote to gonginx), NUL (its end of file), '{' or '}' inside a
-// word, quote characters inside a word, a word ending in _by_lua_block
+// word, quote characters inside a word, a quoted name that a wrapper keys on, a word ending in _by_lua_block
 // before '{', CR, and bytes that are not UTF-8; its parser differs, given
 // the same tokens, only where a wrapper rewrites or refuses a directive
 // (location, include, http, server, upstream and its server entries, Lua
@@ -27,7 +27,11 @@ func readsAlike(src []byte, nodes []*Node, raw map[*Node][]string) bool {
 
 func nodesAlike(src []byte, nodes []*Node, raw map[*Node][]string, parent string) bool {
 	for _, n := range nodes {
-		if c := src[n.Start]; c == '"' || c == '\'' || !plainWord(n.Name) {
+		if c := src[n.Start]; c == '"' || c == '\'' {
+			if specialName(n.Name) {
+				return false
+			}
+		} else if !plainWord(n.Name) {
 			return false
 		}
 		toks, ok := raw[n]
@@ -63,6 +67,19 @@ func nodesAlike(src []byte, nodes []*Node, raw map[*Node][]string, parent string
 		}
 	}
 	return true
+}
+
+// specialName: a quoted directive name gonginx keeps with its quotes
+// (the cross-check strips them), so the wrappers it keys on a bare name
+// never see it while the scanner reads the unquoted name: such a name is
+// left to the cross-check. Any other quoted name ('' in a map) reads alike,
+// the file holding no backslash.
+func specialName(name string) bool {
+	switch name {
+	case "location", "include", "http", "server", "upstream":
+		return true
+	}
+	return strings.HasSuffix(name, "_by_lua_block") || strings.HasSuffix(name, "_by_lua")
 }
 
 // plainWord: a bare word both tokenizers end at the same byte.

@@ -55,7 +55,7 @@ func TestReadsAlike(t *testing.T) {
 	if alike == 0 {
 		t.Fatal("the screen let no fixture skip gonginx: it saves nothing")
 	}
-	plain := "http {\n  upstream u { server 127.0.0.1:1 weight=2 max_fails=3 backup; }\n  server { listen 80; location ~ \"^/a{1,2}$\" { add_header X \"a; b\" always; proxy_pass http://u; } }\n}\n"
+	plain := "http {\n  map $http_upgrade $c { default upgrade; '' close; \"~x\" y; }\n  upstream u { server 127.0.0.1:1 weight=2 max_fails=3 backup; }\n  server { listen 80; location ~ \"^/a{1,2}$\" { add_header X \"a; b\" always; proxy_pass http://u; } }\n}\n"
 	if !agreesWithGonginx(t, "plain.conf", []byte(plain)) {
 		t.Error("a plain config was sent to the full cross-check")
 	}
@@ -72,6 +72,8 @@ func TestReadsAlike(t *testing.T) {
 		"upstream a b { }\n",
 		"upstream u { server { listen 80; } }\n",
 		"x a_by_lua_block { }\n",
+		"\"location\" /a { }\n", // gonginx keeps the quotes: no location wrapper
+		"http { '' x; }\n\"include\" a.conf;\n",
 		"add_header X y;\r\n",
 		"add_header X \xe9;\n",
 		"add_header X a\x00b;\n",
