@@ -37,6 +37,9 @@ type analysis struct {
 	srcs         *sources
 	snippetFixes map[*report.Fix][]string
 	inclusions   map[string]int
+	// messages holds each distinct finding message once: a generated or
+	// minified config repeats a few thousand messages over 100,000 findings.
+	messages map[string]string
 }
 
 // spot is a place in a file, however many trees reach it.
@@ -48,8 +51,10 @@ type spot struct {
 func newAnalysis(src load.Source, opts Options) *analysis {
 	a := &analysis{opts: opts, src: src, files: map[*load.File]bool{}, judged: map[spot]bool{}, used: map[string]bool{}, templated: map[string]bool{}}
 	a.tfs, _ = src.(*repo.TemplateFS)
-	a.srcs = &sources{a: a, files: map[string][]byte{}}
-	a.snippetFixes, a.inclusions = map[*report.Fix][]string{}, map[string]int{}
+	if opts.Repairs {
+		a.srcs = &sources{a: a, files: map[string][]byte{}}
+	}
+	a.snippetFixes, a.inclusions, a.messages = map[*report.Fix][]string{}, map[string]int{}, map[string]string{}
 	return a
 }
 
@@ -209,7 +214,7 @@ func (a *analysis) addTree(t *load.Tree) {
 	}
 	if a.opts.StrictIncludes {
 		for _, n := range t.Unresolved {
-			a.errors = append(a.errors, report.FileError{File: n.File.Path, Line: n.Line, Column: n.Col,
+			a.errors = append(a.errors, report.FileError{File: n.File.Path, Line: n.Line, Column: int(n.Col),
 				Message: "include \"" + n.Arg(0) + "\" names no readable file (" + n.Include.Reason + "; --strict-includes)"})
 		}
 	}
@@ -234,9 +239,10 @@ func (a *analysis) addTree(t *load.Tree) {
 	if a.onModel != nil {
 		a.onModel(m, complete)
 	}
+	m.release = a.onModel == nil
 	a.findings = runRules(a.findings, m, a.opts, complete, a, func(ws *wsLocation) {
 		n := ws.node
-		if k := (spot{n.File.Path, n.Line, n.Col}); !a.judged[k] {
+		if k := (spot{n.File.Path, n.Line, int(n.Col)}); !a.judged[k] {
 			a.judged[k] = true
 			a.summary.WebSocketLocations++
 			if _, ok := a.dialectOf(n.File.Path); ok {
@@ -312,7 +318,7 @@ func (a *analysis) finish() report.Result {
 		ends := map[int]int{}
 		load.Walk(f.Nodes, func(n *load.Node) bool {
 			if n.File == f && n.Block {
-				ends[n.Line] = n.EndLine
+				ends[n.Line] = int(n.EndLine)
 			}
 			return n.File == f
 		})

@@ -327,7 +327,7 @@ func (ex *explainer) locationAt(m *model, file string, line int) *location {
 		if n.File == nil || ex.key(n.File.Path) != file {
 			continue
 		}
-		end := n.EndLine
+		end := int(n.EndLine)
 		if loc.level.node == nil { // a snippet of bare directives: the whole file
 			end = int(^uint(0) >> 1)
 		}
@@ -343,7 +343,7 @@ func (ex *explainer) locationAt(m *model, file string, line int) *location {
 // header list it inherits (a server-level snippet).
 func (ex *explainer) splicedAt(loc *location, file string, line int) bool {
 	at := func(n *load.Node) bool {
-		return n.File != nil && ex.key(n.File.Path) == file && line >= n.Line && line <= max(n.Line, n.EndLine)
+		return n.File != nil && ex.key(n.File.Path) == file && line >= n.Line && line <= max(n.Line, int(n.EndLine))
 	}
 	for _, s := range loc.level.dirs {
 		if s.Node != s.Site && at(s.Node) {
@@ -413,7 +413,7 @@ func (ex *explainer) view(t *explainedTree, loc *location, findings []report.Fin
 	m := t.m
 	n := loc.node
 	v := &LocationView{
-		File: ex.rel(n.File), Line: n.Line, Column: n.Col, Root: ex.rel(m.tree.Root),
+		File: ex.rel(n.File), Line: n.Line, Column: int(n.Col), Root: ex.rel(m.tree.Root),
 		Location: shown(loc.name()), Match: shown(matchOf(loc)), Proxies: loc.proxies,
 	}
 	for l := loc.level.parent; l != nil; l = l.parent {
@@ -921,7 +921,7 @@ func (ex *explainer) findingsOf(t *explainedTree, loc *location, ws *wsLocation,
 	}
 	inside := func(f report.Finding) bool {
 		n := loc.node
-		if n.File != nil && ex.key(n.File.Path) == ex.key(f.File) && f.Line >= n.Line && f.Line <= n.EndLine {
+		if n.File != nil && ex.key(n.File.Path) == ex.key(f.File) && f.Line >= n.Line && f.Line <= int(n.EndLine) {
 			return true
 		}
 		for _, s := range loc.level.dirs {

@@ -79,7 +79,7 @@ func (r *repair) src(n *load.Node) []byte {
 		r.refuse(why)
 		return nil
 	}
-	if n.End <= n.Start || n.End > len(b) || !bytes.HasPrefix(b[n.Start:], []byte(n.Name)) {
+	if n.End <= n.Start || int(n.End) > len(b) || !bytes.HasPrefix(b[n.Start:], []byte(n.Name)) {
 		r.refuse(fmt.Sprintf("%s changed since it was read", n.File.Path))
 		return nil
 	}
@@ -96,7 +96,7 @@ func lineStart(b []byte, off int) int { return bytes.LastIndexByte(b[:off], '\n'
 // indent is the whitespace before n on its line, and whether only
 // whitespace precedes it (a directive on a line of its own).
 func indent(b []byte, n *load.Node) (string, bool) {
-	pre := b[lineStart(b, n.Start):n.Start]
+	pre := b[lineStart(b, int(n.Start)):n.Start]
 	if len(bytes.TrimLeft(pre, " \t")) != 0 {
 		return "", false
 	}
@@ -159,10 +159,10 @@ func (r *repair) insertBefore(n *load.Node, text ...string) {
 		return
 	}
 	if ind, own := indent(b, n); own {
-		r.edit(n.File.Path, lineStart(b, n.Start), lineStart(b, n.Start), lines(ind, unit(b), text))
+		r.edit(n.File.Path, lineStart(b, int(n.Start)), lineStart(b, int(n.Start)), lines(ind, unit(b), text))
 		return
 	}
-	r.edit(n.File.Path, n.Start, n.Start, inline(text)+" ")
+	r.edit(n.File.Path, int(n.Start), int(n.Start), inline(text)+" ")
 }
 
 // insertAfter puts directives after n: on the lines after n's when only a
@@ -181,22 +181,22 @@ func (r *repair) insertAfter(n *load.Node, text ...string) {
 	trimmed := bytes.TrimSpace(tail)
 	ind, own := indent(b, n)
 	if !own || (len(trimmed) > 0 && trimmed[0] != '#') {
-		r.edit(n.File.Path, n.End, n.End, " "+inline(text))
+		r.edit(n.File.Path, int(n.End), int(n.End), " "+inline(text))
 		return
 	}
 	if eol < 0 {
 		r.edit(n.File.Path, len(b), len(b), "\n"+strings.TrimSuffix(lines(ind, unit(b), text), "\n"))
 		return
 	}
-	at := n.End + eol + 1
+	at := int(n.End) + eol + 1
 	r.edit(n.File.Path, at, at, lines(ind, unit(b), text))
 }
 
 // argSpans finds the byte ranges of n's arguments as written (quotes
 // included), checked against what the loader read.
 func argSpans(b []byte, n *load.Node) ([][2]int, bool) {
-	i := n.Start + len(n.Name)
-	end := n.End
+	i := int(n.Start) + len(n.Name)
+	end := int(n.End)
 	var out [][2]int
 	for i < end {
 		c := b[i]
@@ -260,7 +260,7 @@ func (r *repair) text(n *load.Node) string {
 
 // fixLast attaches the repair build makes to the finding reported last.
 func (p *pass) fixLast(message string, build func(r *repair)) {
-	if len(*p.findings) == 0 || p.srcs == nil { // explain wants no repairs
+	if len(*p.findings) == 0 || p.srcs == nil { // not asked for (Options.Repairs), or explain
 		return
 	}
 	r := &repair{p: p, fix: report.Fix{Message: message}}

@@ -190,6 +190,9 @@ type model struct {
 	evaluated map[evalKey]evalResult   // see evalFor
 	// included counts how often each file is included (see inclusions).
 	included map[*load.File]int
+	// release: nothing reads a location's level after its rules ran (no
+	// explain view keeps the model), see letGo.
+	release bool
 }
 
 func buildModel(t *load.Tree) *model {

@@ -69,16 +69,25 @@ type pass struct {
 	srcs     *sources
 	// snippetFixes: the included files each repair edits (see repair).
 	snippetFixes map[*report.Fix][]string
+	messages     map[string]string // see analysis.messages
 }
 
 func (p *pass) report(n *load.Node, format string, args ...any) {
 	msg, reason, _ := strings.Cut(load.ShowPlaceholders(fmt.Sprintf(format, args...)), reasonMark)
+	// The message is kept once per distinct text and the reason (it names
+	// a line, so it rarely repeats) on its own: neither holds the other.
+	if kept, ok := p.messages[msg]; ok {
+		msg, reason = kept, strings.Clone(reason)
+	} else if p.messages != nil { // nil for explain, which keeps few
+		msg, reason = strings.Clone(msg), strings.Clone(reason)
+		p.messages[msg] = msg
+	}
 	*p.findings = append(*p.findings, report.Finding{
 		Rule:     p.rule.doc.Name,
 		Severity: p.rule.doc.Severity,
 		File:     n.File.Path,
 		Line:     n.Line,
-		Column:   n.Col,
+		Column:   int(n.Col),
 		Message:  msg,
 		Reason:   reason,
 	})
@@ -106,7 +115,7 @@ func runRules(out []report.Finding, m *model, opts Options, complete bool, a *an
 		if r.doc.Off && !slices.Contains(opts.Enable, r.doc.Name) {
 			continue
 		}
-		p := &pass{m: m, opts: opts, complete: complete, findings: &out, rule: r, srcs: a.srcs, snippetFixes: a.snippetFixes}
+		p := &pass{m: m, opts: opts, complete: complete, findings: &out, rule: r, srcs: a.srcs, snippetFixes: a.snippetFixes, messages: a.messages}
 		if r.onTree != nil {
 			r.onTree(p)
 		}

@@ -106,6 +106,16 @@ func (m *model) websocketLocations() []*wsLocation {
 	return out
 }
 
+// letGo drops a judged location's level when the model is judged once
+// (m.release): on a large config the levels of every location would
+// otherwise outlive their judgement. Named locations are judged last,
+// through the locations that hand requests to them, so they keep theirs.
+func (m *model) letGo(loc *location) {
+	if m.release && loc != nil && !strings.HasPrefix(loc.path(), "@") {
+		loc.level = nil
+	}
+}
+
 // eachWebSocketLocation calls fn with each judged location, in order.
 func (m *model) eachWebSocketLocation(fn func(*wsLocation)) {
 	judged := map[*location]bool{}
@@ -116,7 +126,11 @@ func (m *model) eachWebSocketLocation(fn func(*wsLocation)) {
 		}
 	}
 	handOff := map[string]string{} // named location -> reason
+	var done *location
+	defer func() { m.letGo(done) }()
 	for _, loc := range m.locations {
+		m.letGo(done) // its rules ran
+		done = loc
 		hs := effectiveHeaders(loc.level)
 		var reason string
 		var outer *headerSet
@@ -142,6 +156,8 @@ func (m *model) eachWebSocketLocation(fn func(*wsLocation)) {
 			add(loc, hs, reason, outer, byHeaders)
 		}
 	}
+	m.letGo(done)
+	done = nil
 	for name, reason := range handOff {
 		if loc := m.named[name]; loc != nil && loc.proxies {
 			add(loc, effectiveHeaders(loc.level), reason, nil, false)

@@ -30,6 +30,10 @@ type Limits struct {
 	MaxTotal    int64 // over the whole run
 }
 
+// MaxFileSize is the largest per-file limit: positions in a config are
+// 32-bit (nginxcheck/load.Node), which bounds a file to 2 GiB.
+const MaxFileSize = 1<<31 - 1
+
 // DefaultLimits are generous for real configs (the largest seen in the
 // corpus is well under 1 MiB) and still bound memory on hostile input.
 var DefaultLimits = Limits{MaxFileSize: 64 << 20, MaxTotal: 1 << 30}
@@ -231,10 +235,14 @@ func (d *Disk) ReadFile(name string) ([]byte, error) {
 	if fst, err := f.Stat(); err != nil || !fst.Mode().IsRegular() {
 		return nil, &ReadError{name, "not a regular file (changed while read)", ErrNotRegular}
 	}
-	b, err := io.ReadAll(io.LimitReader(f, d.limits.MaxFileSize+1))
-	if err != nil {
+	// Sized from the stat, as os.ReadFile does: io.ReadAll's doubling
+	// would leave up to twice a large file in garbage.
+	var buf bytes.Buffer
+	buf.Grow(int(min(st.Size(), d.limits.MaxFileSize)) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, d.limits.MaxFileSize+1)); err != nil {
 		return nil, &ReadError{name, Reason(err), err}
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > d.limits.MaxFileSize {
 		return nil, d.tooLarge(name, int64(len(b)))
 	}

@@ -114,7 +114,7 @@ func TestNeutralizePositions(t *testing.T) {
 	}
 	got := map[string]pos{}
 	load.Walk(tree.Root.Nodes, func(n *load.Node) bool {
-		got[n.Name] = pos{n.Line, n.Col, len(n.Args) > 0 && load.IsPlaceholder(n.Args[len(n.Args)-1])}
+		got[n.Name] = pos{n.Line, int(n.Col), len(n.Args) > 0 && load.IsPlaceholder(n.Args[len(n.Args)-1])}
 		return true
 	})
 	want := map[string]pos{"server": {1, 1, false}, "listen": {2, 2, true}, "location": {3, 5, false},

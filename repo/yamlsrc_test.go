@@ -29,7 +29,7 @@ func positions(tree *load.Tree) map[string][2]int {
 	}
 	load.Walk(tree.Root.Nodes, func(n *load.Node) bool {
 		if _, seen := out[n.Name]; !seen {
-			out[n.Name] = [2]int{n.Line, n.Col}
+			out[n.Name] = [2]int{n.Line, int(n.Col)}
 		}
 		return true
 	})

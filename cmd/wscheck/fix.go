@@ -36,6 +36,9 @@ func (f *fixFlags) check() error {
 	return nil
 }
 
+// repairs: the run prints or makes repairs, so the analysis must build them.
+func (f *fixFlags) repairs() bool { return f.diff || f.fix }
+
 // minSeverity is the lowest severity whose repairs are made: info
 // findings are advice, repaired only when asked.
 func (f *fixFlags) minSeverity() report.Severity {

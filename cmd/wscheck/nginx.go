@@ -52,6 +52,9 @@ func (n *nginxFlags) options(cwd string) (nginxcheck.Options, error) {
 	if n.maxFileSize <= 0 || n.maxTotalSize <= 0 {
 		return opts, errors.New("--max-file-size and --max-total-size want a positive number of bytes")
 	}
+	if n.maxFileSize > repo.MaxFileSize {
+		return opts, fmt.Errorf("--max-file-size: at most %d bytes (2 GiB)", int64(repo.MaxFileSize))
+	}
 	abs := func(p string) string {
 		if filepath.IsAbs(p) {
 			return filepath.Clean(p)
@@ -123,6 +126,7 @@ func runNginx(args []string, e *env) int {
 		return usageError(e, "nginx", err)
 	}
 	opts.Enable = out.enable // rules off by default run only when named
+	opts.Repairs = ff.repairs()
 	if fs.NArg() == 0 {
 		return usageError(e, "nginx", errors.New("want at least one PATH (a file, a directory, or - for `nginx -T` on standard input)"))
 	}

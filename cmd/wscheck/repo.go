@@ -38,6 +38,7 @@ func runRepo(args []string, e *env) int {
 		return usageError(e, "", err)
 	}
 	opts.Enable = out.enable // rules off by default run only when named
+	opts.Repairs = ff.repairs()
 	if err := gf.apply(fs); err != nil {
 		return usageError(e, "", err)
 	}

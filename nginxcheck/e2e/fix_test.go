@@ -74,7 +74,7 @@ func TestFixedFixturesWork(t *testing.T) {
 				}
 			}
 			conf := filepath.Join(dir, base)
-			res := nginxcheck.Analyze([]string{conf}, nginxcheck.Options{})
+			res := nginxcheck.Analyze([]string{conf}, nginxcheck.Options{Repairs: true})
 			plan := report.PlanFixes(res.Findings, min)
 			if len(plan.Fixed) == 0 {
 				t.Fatalf("no repair for the bad fixture: %+v", res.Findings)
@@ -92,7 +92,7 @@ func TestFixedFixturesWork(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			after := nginxcheck.Analyze([]string{conf}, nginxcheck.Options{})
+			after := nginxcheck.Analyze([]string{conf}, nginxcheck.Options{Repairs: true})
 			for _, f := range after.Findings {
 				if f.Severity >= report.Warning {
 					t.Errorf("the repaired fixture still has %s: %s (%s)", f.Severity, f.Message, f.Rule)

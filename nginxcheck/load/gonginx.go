@@ -150,7 +150,7 @@ func (c *checker) header(n *Node, parent string) error {
 	}
 	open, openLine := c.openOf(n)
 	header := string(c.src[n.Start:open+1]) + "}"
-	h := &Node{Name: n.Name, Args: n.Args, Line: n.Line, Col: n.Col, EndLine: openLine, Block: true}
+	h := &Node{Name: n.Name, Args: n.Args, Line: n.Line, Col: n.Col, EndLine: int32(openLine), Block: true}
 	if r, ok := c.raw[n]; ok {
 		c.raw[h] = r
 	}
@@ -161,7 +161,7 @@ func (c *checker) header(n *Node, parent string) error {
 
 // openOf is a block's "{": its offset and line.
 func (c *checker) openOf(n *Node) (int, int) {
-	return n.Open, n.Line + bytes.Count(c.src[n.Start:n.Open], []byte{'\n'})
+	return int(n.Open), n.Line + bytes.Count(c.src[n.Start:n.Open], []byte{'\n'})
 }
 
 // checkPiece parses one piece of the source, whose first line is line
@@ -207,7 +207,7 @@ func (c *checker) match(ours []*Node, theirs []config.IDirective, parent string,
 		k := c.keyOfOurs(n, parent)
 		cands := index[k]
 		if len(cands) == 0 {
-			return &SyntaxError{n.Line, n.Col, fmt.Sprintf("the parser (gonginx) reads the %q directive differently from nginx; refusing to analyze a wrong tree", n.Name)}
+			return &SyntaxError{n.Line, int(n.Col), fmt.Sprintf("the parser (gonginx) reads the %q directive differently from nginx; refusing to analyze a wrong tree", n.Name)}
 		}
 		d := cands[0]
 		index[k] = cands[1:]
@@ -241,7 +241,7 @@ func (c *checker) keyOfOurs(n *Node, parent string) stmtKey {
 		}
 		raw = valid
 	}
-	return stmtKey{n.EndLine, asRunes(n.Name), argKey(raw, parent)}
+	return stmtKey{int(n.EndLine), asRunes(n.Name), argKey(raw, parent)}
 }
 
 func allValid(ss []string) bool {

@@ -221,6 +221,9 @@ func (l *Loader) parse(name string) *parsed {
 	if err == nil {
 		err = repo.CheckText(name, src) // a dump section is read from memory
 	}
+	if err == nil && len(src) > repo.MaxFileSize {
+		return &parsed{err: &Error{File: name, Msg: fmt.Sprintf("too large (%d bytes): node positions are 32-bit, so a file holds at most %d", len(src), repo.MaxFileSize)}}
+	}
 	if err != nil {
 		var te *repo.TemplateError // template syntax no nginx text stands for
 		if errors.As(err, &te) {
@@ -350,7 +353,7 @@ func (r *resolver) nodes(nodes []*Node, stack []string) {
 // same tree (a shared snippet) keeps its first resolution.
 func (r *resolver) include(n *Node, stack []string) {
 	if len(n.Args) != 1 {
-		r.t.Errors = append(r.t.Errors, &Error{File: n.File.Path, Line: n.Line, Col: n.Col, Msg: `invalid number of arguments in "include" directive`})
+		r.t.Errors = append(r.t.Errors, &Error{File: n.File.Path, Line: n.Line, Col: int(n.Col), Msg: `invalid number of arguments in "include" directive`})
 		return
 	}
 	if n.Include == nil {
@@ -362,7 +365,7 @@ func (r *resolver) include(n *Node, stack []string) {
 		i := slices.Index(stack, f.Path)
 		if i >= 0 {
 			chain := append(slices.Clone(stack[i:]), f.Path)
-			r.t.Errors = append(r.t.Errors, &Error{File: n.File.Path, Line: n.Line, Col: n.Col, Msg: "include cycle: " + strings.Join(chain, " -> ")})
+			r.t.Errors = append(r.t.Errors, &Error{File: n.File.Path, Line: n.Line, Col: int(n.Col), Msg: "include cycle: " + strings.Join(chain, " -> ")})
 		}
 		return i >= 0
 	})
@@ -443,7 +446,7 @@ func (r *resolver) unreadable(inc *Include, n *Node, err error) {
 	inc.Reason = repo.Reason(err)
 	if !repo.Missing(err) {
 		inc.Broken = true
-		r.t.Errors = append(r.t.Errors, &Error{File: n.File.Path, Line: n.Line, Col: n.Col,
+		r.t.Errors = append(r.t.Errors, &Error{File: n.File.Path, Line: n.Line, Col: int(n.Col),
 			Msg: fmt.Sprintf("include %q: %s", n.Arg(0), inc.Reason), cause: err})
 	}
 }

@@ -46,6 +46,7 @@ type scanner struct {
 	// allocations only: children, arguments and tokens are copied out at
 	// their exact size (and equal argument lists are shared, see args).
 	kids       []*Node
+	slab       []Node // see node
 	argBuf     []string
 	rawBuf     []string
 	rawDiffers bool
@@ -109,14 +110,15 @@ func (s *scanner) block(depth int, opener *Node) ([]*Node, error) {
 			if opener == nil {
 				return nil, &SyntaxError{tok.line, tok.col, `unexpected "}"`}
 			}
-			opener.EndLine = tok.line
+			opener.EndLine = int32(tok.line)
 			return s.children(base), nil
 		case ';':
 			return nil, &SyntaxError{tok.line, tok.col, `unexpected ";"`}
 		case '{':
 			return nil, &SyntaxError{tok.line, tok.col, `unexpected "{"`}
 		}
-		n := &Node{Name: tok.value, File: s.file, Line: tok.line, Col: tok.col, Start: tok.off}
+		n := s.node()
+		*n = Node{Name: tok.value, File: s.file, Line: tok.line, Col: int32(tok.col), Start: int32(tok.off)}
 		if !tok.quoted && !validName.MatchString(tok.value) && !IsPlaceholder(tok.value) && (opener == nil || !tableBlocks[opener.Name]) && !s.tableFile {
 			return nil, &SyntaxError{tok.line, tok.col, fmt.Sprintf("unknown directive %q", tok.value)}
 		}
@@ -125,6 +127,18 @@ func (s *scanner) block(depth int, opener *Node) ([]*Node, error) {
 		}
 		s.kids = append(s.kids, n)
 	}
+}
+
+// node takes the next node of the current slab: a large config has
+// millions, and one allocation per node would cost each its own size-class
+// rounding and garbage-collector bookkeeping. The first slab is sized from
+// the file (a directive takes some 30 bytes), so a small file wastes little.
+func (s *scanner) node() *Node {
+	if len(s.slab) == cap(s.slab) {
+		s.slab = make([]Node, 0, min(1024, len(s.src)/24+1))
+	}
+	s.slab = s.slab[:len(s.slab)+1]
+	return &s.slab[len(s.slab)-1]
 }
 
 // children copies the nodes a block collected since base out of the
@@ -155,13 +169,13 @@ func (s *scanner) rest(n *Node, depth int) error {
 		case 0:
 			return &SyntaxError{s.line, s.col, `unexpected end of file, expecting ";" or "}"`}
 		case ';':
-			n.EndLine, n.End = tok.line, s.pos
+			n.EndLine, n.End = int32(tok.line), int32(s.pos)
 			s.finish(n)
 			return nil
 		case '}':
 			return &SyntaxError{tok.line, tok.col, `unexpected "}"`}
 		case '{':
-			n.Block, n.Open = true, tok.off
+			n.Block, n.Open = true, int32(tok.off)
 			if err := checkIf(n, s.rawBuf, s.argBuf); err != nil {
 				return err
 			}
@@ -176,7 +190,7 @@ func (s *scanner) rest(n *Node, depth int) error {
 			if err != nil {
 				return err
 			}
-			n.Children, n.End = kids, s.pos
+			n.Children, n.End = kids, int32(s.pos)
 			return nil
 		default:
 			s.rawBuf = append(s.rawBuf, tok.text)
@@ -237,7 +251,7 @@ func checkIf(n *Node, raw, args []string) error {
 		if len(args) > 0 {
 			last = args[len(args)-1]
 		}
-		return &SyntaxError{n.Line, n.Col, fmt.Sprintf("invalid condition %q", last)}
+		return &SyntaxError{n.Line, int(n.Col), fmt.Sprintf("invalid condition %q", last)}
 	}
 	return nil
 }
@@ -435,9 +449,9 @@ func (s *scanner) skipLua(n *Node) error {
 					}
 				}
 				s.blankedLua = true
-				n.EndLine = s.line
+				n.EndLine = int32(s.line)
 				s.advance()
-				n.End = s.pos
+				n.End = int32(s.pos)
 				return nil
 			}
 			s.advance()

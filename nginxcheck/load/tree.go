@@ -12,15 +12,16 @@ type Node struct {
 	Args     []string // as nginx reads them: unquoted, escapes resolved
 	File     *File
 	Line     int
-	Col      int
-	EndLine  int
-	Block    bool
 	Children []*Node
 	Include  *Include // set on include directives
+	// The rest is 32-bit: a large config has millions of nodes, and no
+	// file the loader reads (repo.Limits, at most 2 GiB) needs more.
+	Col, EndLine int32
 	// Start and End are byte offsets in the file: src[Start:End] runs from
 	// the directive's name through its ";" or closing "}"; Open is a
 	// block's "{". Repairs edit the text there (nginxcheck/fix.go).
-	Start, End, Open int
+	Start, End, Open int32
+	Block            bool
 }
 
 // Arg returns the i-th argument or "".
