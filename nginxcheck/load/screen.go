@@ -72,7 +72,7 @@ func nodesAlike(src []byte, nodes []*Node, raw map[*Node][]string, parent string
 // specialName: a quoted directive name gonginx keeps with its quotes
 // (the cross-check strips them), so the wrappers it keys on a bare name
 // never see it while the scanner reads the unquoted name: such a name is
-// left to the cross-check. Any other quoted name ('' in a map) reads alike,
+// left to the cross-check. Any other quoted name (a map's empty key) reads alike,
 // the file holding no backslash.
 func specialName(name string) bool {
 	switch name {
