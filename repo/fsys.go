@@ -30,6 +30,33 @@ type Limits struct {
 	MaxTotal    int64 // over the whole run
 }
 
+// readSoFar counts the bytes every file layer of the process has read;
+// readObserver, when set, hears each new total (SetReadObserver).
+var (
+	readSoFar    atomic.Int64
+	readObserver atomic.Pointer[func(total int64)]
+)
+
+// SetReadObserver has fn called with the bytes read so far, after every
+// read: the CLI sizes its memory limit by them. The packages never set it.
+// A nil fn removes it.
+func SetReadObserver(fn func(total int64)) {
+	if fn == nil {
+		readObserver.Store(nil)
+		return
+	}
+	readObserver.Store(&fn)
+}
+
+// NoteRead counts n bytes read from outside the file layer (an nginx -T
+// dump on standard input).
+func NoteRead(n int64) {
+	total := readSoFar.Add(n)
+	if fn := readObserver.Load(); fn != nil {
+		(*fn)(total)
+	}
+}
+
 // MaxFileSize is the largest per-file limit: positions in a config are
 // 32-bit (nginxcheck/load.Node), which bounds a file to 2 GiB.
 const MaxFileSize = 1<<31 - 1
@@ -247,6 +274,7 @@ func (d *Disk) ReadFile(name string) ([]byte, error) {
 		return nil, d.tooLarge(name, int64(len(b)))
 	}
 	d.used.Add(int64(len(b)) - st.Size()) // fits counted the stat size
+	NoteRead(int64(len(b)))
 	if err := CheckText(name, b); err != nil {
 		return nil, err
 	}

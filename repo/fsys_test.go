@@ -75,3 +75,29 @@ func TestCheckText(t *testing.T) {
 		t.Errorf("control bytes: %v", err)
 	}
 }
+
+// TestReadObserver: every successful read reaches the observer with the
+// running total, a refused one does not, and the contents read whole.
+func TestReadObserver(t *testing.T) {
+	dir := t.TempDir()
+	body := strings.Repeat("x", 5000) // larger than bytes.MinRead
+	if err := os.WriteFile(filepath.Join(dir, "a.conf"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var seen []int64
+	SetReadObserver(func(total int64) { seen = append(seen, total) })
+	defer SetReadObserver(nil)
+	start := readSoFar.Load()
+	d := NewDisk([]string{dir}, false, Limits{MaxFileSize: 1 << 20, MaxTotal: 1 << 20})
+	for range 2 {
+		if b, err := d.ReadFile(filepath.Join(dir, "a.conf")); err != nil || string(b) != body {
+			t.Fatalf("a.conf: %d bytes, %v", len(b), err)
+		}
+	}
+	if _, err := d.ReadFile(filepath.Join(dir, "missing.conf")); err == nil {
+		t.Fatal("missing.conf read")
+	}
+	if len(seen) != 2 || seen[0] != start+5000 || seen[1] != start+10000 {
+		t.Errorf("observer saw %v, want the totals after each read (from %d)", seen, start)
+	}
+}

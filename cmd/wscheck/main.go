@@ -13,6 +13,7 @@ import (
 )
 
 func main() {
+	watchMemory(os.Getenv)
 	os.Exit(run(os.Args[1:], newEnv()))
 }
 

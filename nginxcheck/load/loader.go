@@ -107,6 +107,7 @@ func ParseDump(r io.Reader, lim repo.Limits) (*Dump, error) {
 		}
 	}
 	flush()
+	repo.NoteRead(total)
 	if len(d.Order) == 0 {
 		return nil, &DumpError{1, `no "# configuration file PATH:" sections: feed the output of nginx -T`}
 	}
