@@ -30,13 +30,39 @@ type mapEntry struct {
 
 var varRef = regexp.MustCompile(`\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))`)
 
-// variables lists the variable names a value refers to.
+// variables lists the variable names a value refers to ($name or
+// ${name}, as varRef reads them), lower-cased. A loop, not varRef: the
+// rules ask it of every header value.
 func variables(value string) []string {
 	var out []string
-	for _, m := range varRef.FindAllStringSubmatch(value, -1) {
-		out = append(out, strings.ToLower(m[1]+m[2]))
+	for i := 0; i < len(value); i++ {
+		if value[i] != '$' {
+			continue
+		}
+		if i+1 < len(value) && value[i+1] == '{' {
+			end := i + 2 + nameLen(value[i+2:])
+			if end > i+2 && end < len(value) && value[end] == '}' {
+				out = append(out, strings.ToLower(value[i+2:end]))
+				i = end
+			}
+			continue // "${" without a closed name refers to nothing
+		}
+		if n := nameLen(value[i+1:]); n > 0 {
+			out = append(out, strings.ToLower(value[i+1:i+1+n]))
+			i += n
+		}
 	}
 	return out
+}
+
+// nameLen is the length of the variable name s starts with.
+func nameLen(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return i
+		}
+	}
+	return len(s)
 }
 
 // collectVariables records maps and every other way a config defines a

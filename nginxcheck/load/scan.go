@@ -3,7 +3,6 @@ package load
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -119,7 +118,7 @@ func (s *scanner) block(depth int, opener *Node) ([]*Node, error) {
 		}
 		n := s.node()
 		*n = Node{Name: tok.value, File: s.file, Line: tok.line, Col: int32(tok.col), Start: int32(tok.off)}
-		if !tok.quoted && !validName.MatchString(tok.value) && !IsPlaceholder(tok.value) && (opener == nil || !tableBlocks[opener.Name]) && !s.tableFile {
+		if !tok.quoted && !validName(tok.value) && !IsPlaceholder(tok.value) && (opener == nil || !tableBlocks[opener.Name]) && !s.tableFile {
 			return nil, &SyntaxError{tok.line, tok.col, fmt.Sprintf("unknown directive %q", tok.value)}
 		}
 		if err := s.rest(n, depth); err != nil {
@@ -155,7 +154,18 @@ var tableBlocks = map[string]bool{"map": true, "types": true, "geo": true, "spli
 
 // Directive names are identifiers in nginx and every module; anything else
 // is a tokenization accident (07-regex-quantifier-unquoted).
-var validName = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+// (A loop, not a regular expression: it runs on every directive.)
+func validName(w string) bool {
+	if w == "" {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // rest reads a statement's arguments up to ';' or its block.
 func (s *scanner) rest(n *Node, depth int) error {
@@ -500,5 +510,5 @@ func (s *scanner) skipLong(lvl int) {
 func looksLikeTable(src []byte) bool {
 	probe := &scanner{src: src, line: 1, col: 1, comments: map[int]Comment{}}
 	tok, err := probe.next()
-	return err == nil && tok.kind == 'w' && !tok.quoted && !validName.MatchString(tok.value) && !IsPlaceholder(tok.value)
+	return err == nil && tok.kind == 'w' && !tok.quoted && !validName(tok.value) && !IsPlaceholder(tok.value)
 }
