@@ -341,10 +341,10 @@ func (a *analysis) finish() report.Result {
 		line, col  int
 	}
 	a.settleSnippetFixes(findings)
-	seen := map[key]int{}
+	seen := make(map[key]int, len(findings))
 	var res report.Result
 	res.Findings = findings[:0]
-	for _, f := range findings { // in place: ApplyIgnores made the slice
+	for _, f := range findings { // in place: the slice is the analysis's own
 		k := key{f.Rule, f.File, f.Line, f.Column}
 		if i, ok := seen[k]; ok {
 			report.MergeDuplicate(&res.Findings[i], f)

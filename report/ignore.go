@@ -47,9 +47,10 @@ func ParseIgnore(spec string, known func(string) bool) (rules []string, invalid 
 }
 
 // ApplyIgnores drops the findings valid ignores cover and reports every
-// ignore that is invalid or suppressed nothing.
+// ignore that is invalid or suppressed nothing. It filters in place, so
+// findings is not to be read afterwards.
 func ApplyIgnores(findings []Finding, ignores []*Ignore) []Finding {
-	kept := findings[:0:0]
+	kept := findings[:0] // filtered in place: every caller passes a slice of its own
 	for _, f := range findings {
 		covered := false
 		for _, ig := range ignores {

@@ -109,6 +109,7 @@ func runGo(args []string, e *env) int {
 // packages that the named ones import are analyzed too, and their
 // findings dropped.
 func analyzeGo(dir string, patterns []string, load goLoad, mustMatch bool) report.Result {
+	releaseMemory() // see memory.go
 	var res report.Result
 	mode := packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
 		packages.NeedTypes | packages.NeedTypesSizes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule

@@ -10,8 +10,10 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/wscheck/wscheck/repo"
 )
@@ -218,20 +220,83 @@ func clone(nodes []*Node, f *File) []*Node {
 }
 
 func (l *Loader) parse(name string) *parsed {
+	src, failed := l.read(name)
+	if failed != nil {
+		return failed
+	}
+	return parseSource(name, src)
+}
+
+// prefetch parses the files of names that are not parsed yet, as parse
+// would, on up to GOMAXPROCS goroutines: the files of a conf.d glob are
+// most of a large tree. They are read one after the other, in order, by
+// this goroutine (a Source need not be safe for concurrent use, and the
+// read budget is spent in the same order as without it); at most a few
+// wait to be parsed at a time. Parse then finds them parsed, so the
+// trees and everything after them are as without prefetch.
+func (l *Loader) prefetch(names []string) {
+	var todo []string
+	for _, name := range names {
+		if _, ok := l.files[name]; !ok && !slices.Contains(todo, name) {
+			todo = append(todo, name)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	if workers < 2 {
+		return
+	}
+	type job struct {
+		i      int
+		src    []byte
+		failed *parsed
+	}
+	jobs := make(chan job, workers)
+	done := make([]*parsed, len(todo))
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				if j.failed == nil {
+					j.failed = parseSource(todo[j.i], j.src)
+				}
+				done[j.i] = j.failed
+			}
+		})
+	}
+	for i, name := range todo {
+		src, failed := l.read(name)
+		jobs <- job{i, src, failed}
+	}
+	close(jobs)
+	wg.Wait()
+	for i, name := range todo {
+		l.files[name] = done[i]
+	}
+}
+
+// read reads one file for parse; a file that cannot be read comes back
+// as its parse result.
+func (l *Loader) read(name string) ([]byte, *parsed) {
 	src, err := l.src.ReadFile(name)
 	if err == nil {
 		err = repo.CheckText(name, src) // a dump section is read from memory
 	}
 	if err == nil && len(src) > repo.MaxFileSize {
-		return &parsed{err: &Error{File: name, Msg: fmt.Sprintf("too large (%d bytes): node positions are 32-bit, so a file holds at most %d", len(src), repo.MaxFileSize)}}
+		return nil, &parsed{err: &Error{File: name, Msg: fmt.Sprintf("too large (%d bytes): node positions are 32-bit, so a file holds at most %d", len(src), repo.MaxFileSize)}}
 	}
 	if err != nil {
 		var te *repo.TemplateError // template syntax no nginx text stands for
 		if errors.As(err, &te) {
-			return &parsed{err: &Error{File: name, Line: te.Line, Col: te.Col, Msg: te.Reason(), cause: err}}
+			return nil, &parsed{err: &Error{File: name, Line: te.Line, Col: te.Col, Msg: te.Reason(), cause: err}}
 		}
-		return &parsed{err: &Error{File: name, Msg: repo.Reason(err), cause: err}}
+		return nil, &parsed{err: &Error{File: name, Msg: repo.Reason(err), cause: err}}
 	}
+	return src, nil
+}
+
+// parseSource scans one file's text and cross-checks it with gonginx. It
+// touches nothing but its arguments, so files parse concurrently.
+func parseSource(name string, src []byte) *parsed {
 	f := &File{Path: name}
 	nodes, sc, err := scan(src, f)
 	if err == nil && (sc.blankedLua || !readsAlike(src, nodes, sc.raw)) {
@@ -410,10 +475,17 @@ func (r *resolver) resolve(n *Node) *Include {
 		// settings, so the known files are the whole include.
 		matches = append(matches, files...)
 		slices.Sort(matches)
-		for _, m := range slices.Compact(matches) {
-			if strings.HasPrefix(filepath.Base(m), ".") {
-				continue // glob(3), unlike filepath.Glob, skips dotfiles
+		matches = slices.DeleteFunc(slices.Compact(matches), func(m string) bool {
+			return strings.HasPrefix(filepath.Base(m), ".") // glob(3), unlike filepath.Glob, skips dotfiles
+		})
+		var unread []string
+		for _, m := range matches {
+			if _, ok := r.files[m]; !ok {
+				unread = append(unread, m)
 			}
+		}
+		r.l.prefetch(unread)
+		for _, m := range matches {
 			r.add(inc, n, m)
 		}
 		return inc

@@ -130,11 +130,12 @@ func (s *scanner) block(depth int, opener *Node) ([]*Node, error) {
 
 // node takes the next node of the current slab: a large config has
 // millions, and one allocation per node would cost each its own size-class
-// rounding and garbage-collector bookkeeping. The first slab is sized from
-// the file (a directive takes some 30 bytes), so a small file wastes little.
+// rounding and garbage-collector bookkeeping. Each slab is sized from
+// what is left of the file (a directive takes some 35 bytes), so a small
+// file wastes little.
 func (s *scanner) node() *Node {
 	if len(s.slab) == cap(s.slab) {
-		s.slab = make([]Node, 0, min(1024, len(s.src)/24+1))
+		s.slab = make([]Node, 0, min(1024, (len(s.src)-s.pos)/32+1))
 	}
 	s.slab = s.slab[:len(s.slab)+1]
 	return &s.slab[len(s.slab)-1]
