@@ -279,6 +279,7 @@ func (a *analysis) analyzeDir(fsys repo.FS, dir string) {
 func (a *analysis) analyzeFiles(found []string) {
 	trees := make(map[string]*load.Tree, len(found))
 	included := map[string]bool{}
+	a.loader.Prefetch(found)
 	for _, f := range found {
 		t := a.loader.Load(f)
 		trees[f] = t

@@ -227,14 +227,14 @@ func (l *Loader) parse(name string) *parsed {
 	return parseSource(name, src)
 }
 
-// prefetch parses the files of names that are not parsed yet, as parse
+// Prefetch parses the files of names that are not parsed yet, as parse
 // would, on up to GOMAXPROCS goroutines: the files of a conf.d glob are
 // most of a large tree. They are read one after the other, in order, by
 // this goroutine (a Source need not be safe for concurrent use, and the
 // read budget is spent in the same order as without it); at most a few
 // wait to be parsed at a time. Parse then finds them parsed, so the
-// trees and everything after them are as without prefetch.
-func (l *Loader) prefetch(names []string) {
+// trees and everything after them are as without Prefetch.
+func (l *Loader) Prefetch(names []string) {
 	var todo []string
 	for _, name := range names {
 		if _, ok := l.files[name]; !ok && !slices.Contains(todo, name) {
@@ -484,7 +484,7 @@ func (r *resolver) resolve(n *Node) *Include {
 				unread = append(unread, m)
 			}
 		}
-		r.l.prefetch(unread)
+		r.l.Prefetch(unread)
 		for _, m := range matches {
 			r.add(inc, n, m)
 		}
