@@ -58,7 +58,7 @@ func variables(value string) []string {
 // nameLen is the length of the variable name s starts with.
 func nameLen(s string) int {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+		if c := s[i]; (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '_' {
 			return i
 		}
 	}

@@ -284,7 +284,7 @@ func mayApacheProxy(b []byte) bool {
 
 func mayBindClose(b []byte) bool { return bytes.Contains(b, []byte("};")) }
 
-func mayHOCONAssign(line []byte) bool { return bytes.IndexAny(line, "=:") >= 0 }
+func mayHOCONAssign(line []byte) bool { return bytes.ContainsAny(line, "=:") }
 
 // containsFoldASCII: b holds word (lower-case ASCII letters) in any case.
 func containsFoldASCII(b []byte, word string) bool {

@@ -48,7 +48,7 @@ func signalRHub(path string) (string, bool) {
 		return "", false
 	}
 	for i := 0; i < len(seg); i++ {
-		if c := seg[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+		if c := seg[i]; (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
 			return "", false
 		}
 	}

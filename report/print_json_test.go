@@ -6,28 +6,26 @@ import (
 	"testing"
 )
 
-// referenceFindingsJSON is the generic list writer, which encodes each
-// finding with encoding/json.
-func referenceFindingsJSON(t *testing.T, list []Finding) string {
+// encodeWith runs one of the list writers into a string.
+func encodeWith(t *testing.T, write func(*bufio.Writer, []Finding) error, list []Finding) string {
 	t.Helper()
 	var b bytes.Buffer
 	w := bufio.NewWriter(&b)
-	if err := writeJSONList(w, list); err != nil {
+	if err := write(w, list); err != nil {
 		t.Fatal(err)
 	}
 	w.Flush()
 	return b.String()
 }
 
+// findingsJSON is the findings' writer; referenceFindingsJSON the generic
+// list writer, which encodes each finding with encoding/json.
 func findingsJSON(t *testing.T, list []Finding) string {
-	t.Helper()
-	var b bytes.Buffer
-	w := bufio.NewWriter(&b)
-	if err := writeFindingsJSON(w, list); err != nil {
-		t.Fatal(err)
-	}
-	w.Flush()
-	return b.String()
+	return encodeWith(t, writeFindingsJSON, list)
+}
+
+func referenceFindingsJSON(t *testing.T, list []Finding) string {
+	return encodeWith(t, writeJSONList[Finding], list)
 }
 
 var jsonTexts = []string{"", "plain", `quote " and \ backslash`, "<html> & more", "tab\tnew\nline\r", "\x00\x1b[31m", "caf\xe9", "é ☃ \u2028 \u2029", "\x7f"}

@@ -161,11 +161,15 @@ func validName(w string) bool {
 		return false
 	}
 	for i := 0; i < len(w); i++ {
-		if c := w[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+		if !nameByte(w[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+func nameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }
 
 // rest reads a statement's arguments up to ';' or its block.
