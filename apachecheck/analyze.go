@@ -46,7 +46,9 @@ func analyzeFiles(fsys repo.FS, top string, files []string) report.Result {
 		t := trees[f]
 		res.Errors = append(res.Errors, t.Errors...)
 		if len(t.Errors) == 0 {
-			res.Findings = append(res.Findings, check(t, balancers)...)
+			findings, judged := check(t, balancers)
+			res.Findings = append(res.Findings, findings...)
+			res.Summary.ApacheMappings += judged
 		}
 		res.Summary.ApacheFiles += len(t.Files)
 	}

@@ -1,6 +1,8 @@
 package apachecheck
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -31,6 +33,28 @@ func TestSplitWords(t *testing.T) {
 		got, err := splitWords(in)
 		if err != "" || !slices.Equal(got, want) {
 			t.Errorf("splitWords(%q) = %q, %q; want %q", in, got, err, want)
+		}
+	}
+}
+
+// TestJudgedCount: the summary says how many mappings were judged as
+// WebSocket (a ws:// target, upgrade=, or a WebSocket path), so a clean
+// run over plain proxying does not read as a clean WebSocket config.
+func TestJudgedCount(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want int
+	}{
+		{"<VirtualHost *:80>\n  ProxyPass /app http://b/app\n</VirtualHost>\n", 0},
+		{"<VirtualHost *:80>\n  ProxyPass /ws ws://b/ws\n  ProxyPass /api http://b/api upgrade=websocket\n  ProxyPass /socket.io http://b/socket.io\n  ProxyPass / http://b/\n</VirtualHost>\n", 3},
+	} {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "site.conf")
+		if err := os.WriteFile(p, []byte(c.src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := Analyze(Disk([]string{dir}), []string{p}, repo.WalkOptions{}).Summary.ApacheMappings; got != c.want {
+			t.Errorf("%q: %d WebSocket mappings judged, want %d", c.src, got, c.want)
 		}
 	}
 }

@@ -39,9 +39,18 @@ func (p *pass) report(n *Node, reason, format string, args ...any) {
 	p.Report(n.File, n.Line, n.Col, reason, format, args...)
 }
 
-// check runs every rule over one loaded tree and applies its ignores.
-func check(t *Tree, balancers map[string][]string) []report.Finding {
+// check runs every rule over one loaded tree and applies its ignores; it
+// also counts the mappings judged as WebSocket, for the summary.
+func check(t *Tree, balancers map[string][]string) ([]report.Finding, int) {
 	c := buildConfig(t, balancers)
+	judged := 0
+	for _, ctx := range c.contexts {
+		for _, m := range ctx.maps {
+			if m.wsWhy != "" || wsPath(m.path) {
+				judged++
+			}
+		}
+	}
 	var findings []report.Finding
 	for _, r := range rules {
 		p := &pass{c: c, Collector: report.Collector{Rule: r.doc, Findings: &findings}}
@@ -50,7 +59,7 @@ func check(t *Tree, balancers map[string][]string) []report.Finding {
 		}
 	}
 	slices.SortFunc(findings, func(a, b report.Finding) int { return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line)) })
-	return report.ApplyIgnores(findings, collectIgnores(t))
+	return report.ApplyIgnores(findings, collectIgnores(t)), judged
 }
 
 // collectIgnores reads "# wscheck:ignore RULE -- reason" lines (httpd

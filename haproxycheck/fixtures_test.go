@@ -54,3 +54,21 @@ func TestAnalyzeDirectory(t *testing.T) {
 		t.Errorf("a missing path: %+v", res)
 	}
 }
+
+// TestJudgedCount: the summary says how many backends were judged as
+// receiving WebSockets, so a clean run over a mode tcp config (nothing to
+// judge) does not read as a clean WebSocket config.
+func TestJudgedCount(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want int
+	}{
+		{"defaults\n  mode tcp\nfrontend f\n  bind :80\n  default_backend b\nbackend b\n  server s 127.0.0.1:1\n", 0},
+		{"defaults\n  mode http\nfrontend f\n  bind :80\n  default_backend b\nbackend b\n  server s 127.0.0.1:1\nbackend c\n  server s 127.0.0.1:2\n", 2},
+		{"defaults\n  mode http\nfrontend f\n  bind :80\n  use_backend ws if { hdr(upgrade) -i websocket }\n  default_backend web\nbackend ws\n  server s 127.0.0.1:1\nbackend web\n  server s 127.0.0.1:2\n", 1},
+	} {
+		if got := AnalyzeSource("haproxy.cfg", []byte(c.src)).Summary.HAProxyBackends; got != c.want {
+			t.Errorf("%q: %d WebSocket backends judged, want %d", c.src, got, c.want)
+		}
+	}
+}

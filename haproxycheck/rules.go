@@ -59,5 +59,7 @@ func check(f *File) report.Result {
 		}
 	}
 	slices.SortFunc(findings, func(a, b report.Finding) int { return cmp.Compare(a.Line, b.Line) })
-	return report.Result{Findings: report.ApplyIgnores(findings, collectIgnores(f))}
+	res := report.Result{Findings: report.ApplyIgnores(findings, collectIgnores(f))}
+	res.Summary.HAProxyBackends = len(backends)
+	return res
 }

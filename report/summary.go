@@ -18,7 +18,9 @@ type Summary struct {
 	TemplateLocations  int       `json:"template_websocket_locations"` // WebSocket locations judged in them
 	GoPackages         int       `json:"go_packages"`                  // Go packages analyzed
 	HAProxyFiles       int       `json:"haproxy_files"`                // HAProxy configs analyzed
+	HAProxyBackends    int       `json:"haproxy_websocket_backends"`   // backends and listen sections judged as receiving WebSockets
 	ApacheFiles        int       `json:"apache_files"`                 // Apache httpd files analyzed (includes too)
+	ApacheMappings     int       `json:"apache_websocket_mappings"`    // ProxyPass and RewriteRule [P] mappings judged as WebSocket
 	KubernetesFiles    int       `json:"kubernetes_files"`             // manifests with Ingress or HTTPRoute objects analyzed
 	PathMaps           []PathMap `json:"path_maps"`                    // given or inferred from the layout
 	NotAnalyzed        []Skipped `json:"not_analyzed"`
@@ -45,7 +47,9 @@ func (s *Summary) Merge(o Summary) {
 	s.TemplateLocations += o.TemplateLocations
 	s.GoPackages += o.GoPackages
 	s.HAProxyFiles += o.HAProxyFiles
+	s.HAProxyBackends += o.HAProxyBackends
 	s.ApacheFiles += o.ApacheFiles
+	s.ApacheMappings += o.ApacheMappings
 	s.KubernetesFiles += o.KubernetesFiles
 	s.PathMaps = append(s.PathMaps, o.PathMaps...)
 	s.NotAnalyzed = append(s.NotAnalyzed, o.NotAnalyzed...)
@@ -108,11 +112,13 @@ func WriteSummary(w io.Writer, r Result, verbose bool) {
 	if s.Templates > 0 {
 		parts = append(parts, plural(s.Templates, "template")+" ("+plural(s.TemplateLocations, "WebSocket location")+" in them)")
 	}
+	// The other proxies say what they judged too: a clean run over a
+	// mode tcp HAProxy config judged nothing, and says so.
 	if s.HAProxyFiles > 0 {
-		parts = append(parts, plural(s.HAProxyFiles, "HAProxy file"))
+		parts = append(parts, plural(s.HAProxyFiles, "HAProxy file")+" ("+plural(s.HAProxyBackends, "WebSocket backend")+" judged)")
 	}
 	if s.ApacheFiles > 0 {
-		parts = append(parts, plural(s.ApacheFiles, "Apache file"))
+		parts = append(parts, plural(s.ApacheFiles, "Apache file")+" ("+plural(s.ApacheMappings, "WebSocket mapping")+" judged)")
 	}
 	if s.KubernetesFiles > 0 {
 		parts = append(parts, plural(s.KubernetesFiles, "Kubernetes file"))
