@@ -189,6 +189,27 @@ func (p *prover) deployAll(t *testing.T, fx *fixture, scale func(time.Duration) 
 	return ds, nil
 }
 
+// eachTarget deploys fx in front of every backend, which nginx -t must
+// accept, and calls fn with each deployment and proxying location; a
+// fixture with none would prove nothing, so it fails.
+func (p *prover) eachTarget(t *testing.T, fx *fixture, scale func(time.Duration) time.Duration, extraHTTP string, fn func(d *deployment, tg target)) {
+	t.Helper()
+	ds, ce := p.deployAll(t, fx, scale, extraHTTP)
+	if ce != nil {
+		p.note(fx, "-", "nginx -t: "+ce.output)
+		t.Fatalf("%s: %v", fx, ce)
+	}
+	targets, _ := fx.targets()
+	if len(ds) == 0 || len(targets) == 0 {
+		t.Fatalf("%s: no backend or no proxying location to prove anything on", fx)
+	}
+	for _, d := range ds {
+		for _, tg := range targets {
+			fn(d, tg)
+		}
+	}
+}
+
 // requireWorks: every proxying location of fx upgrades and echoes on
 // every backend, for the browser and the client without Origin.
 func (p *prover) requireWorks(t *testing.T, fx *fixture, scale func(time.Duration) time.Duration, extraHTTP string) []*deployment {
@@ -358,24 +379,16 @@ func proveHostNotForwarded(t *testing.T, p *prover) {
 // backend through the bad config, and not through the good one.
 func proveConnectionFromClient(t *testing.T, p *prover) {
 	check := func(fx *fixture, wantLeak bool) {
-		ds, ce := p.deployAll(t, fx, nil, "")
-		if ce != nil {
-			p.note(fx, "-", "nginx -t: "+ce.output)
-			t.Fatalf("%s: %v", fx, ce)
-		}
-		targets, _ := fx.targets()
-		for _, d := range ds {
-			for _, tg := range targets {
-				r := p.handshake(d, tg, hopByHopClient)
-				if !r.reached {
-					t.Errorf("%s: the request never reached the backend: %v", fx, r)
-					continue
-				}
-				if leaked := hasToken(r.saw.Connection, "HTTP2-Settings"); leaked != wantLeak {
-					t.Errorf("%s: client's HTTP2-Settings token reached the backend = %v, want %v: %v", fx, leaked, wantLeak, r)
-				}
+		p.eachTarget(t, fx, nil, "", func(d *deployment, tg target) {
+			r := p.handshake(d, tg, hopByHopClient)
+			if !r.reached {
+				t.Errorf("%s: the request never reached the backend: %v", fx, r)
+				return
 			}
-		}
+			if leaked := hasToken(r.saw.Connection, "HTTP2-Settings"); leaked != wantLeak {
+				t.Errorf("%s: client's HTTP2-Settings token reached the backend = %v, want %v: %v", fx, leaked, wantLeak, r)
+			}
+		})
 	}
 	check(p.bad, true)
 	check(p.good, false)
@@ -431,39 +444,31 @@ func proveIdleClose(t *testing.T, p *prover) {
 	t.Logf("timeouts scaled by %.4f: %s %v -> %v, %s %v -> %v; idle window %v", factor, p.bad, badT, shortBad, p.good, goodT, goodScaled, window)
 
 	idle := func(fx *fixture, wantClosed bool) {
-		ds, ce := p.deployAll(t, fx, scale, extra)
-		if ce != nil {
-			p.note(fx, "-", "nginx -t: "+ce.output)
-			t.Fatalf("%s: %v", fx, ce)
-		}
-		targets, _ := fx.targets()
-		for _, d := range ds {
-			for _, tg := range targets {
-				o := browserClient.open(d.port(tg), tg.path)
-				if !o.OK() {
-					o.close()
-					t.Errorf("%s, %s, %s: the handshake must work before the idle period: %v; %s", fx, d.backend.name, tg, o, d.backend.describe())
-					continue
-				}
-				after, closed, err := idleProbe(o.conn, window)
-				if err == nil && !closed {
-					err = echo(o.conn) // still open: it must still carry messages
-				}
+		p.eachTarget(t, fx, scale, extra, func(d *deployment, tg target) {
+			o := browserClient.open(d.port(tg), tg.path)
+			if !o.OK() {
 				o.close()
-				what := fmt.Sprintf("open after %v idle, echo ok", after.Round(10*time.Millisecond))
-				if closed {
-					what = fmt.Sprintf("closed by nginx after %v idle (timeout scaled from %v)", after.Round(10*time.Millisecond), badT)
-				}
-				if err != nil {
-					what += "; " + err.Error()
-					t.Errorf("%s, %s, %s: %v", fx, d.backend.name, tg, err)
-				}
-				p.obs.add(observation{rule: p.rule.Name, fixture: fx.name, backend: d.backend.name, client: "browser idle " + tg.path, result: what})
-				if closed != wantClosed {
-					t.Errorf("%s, %s, %s: %s; want closed=%v", fx, d.backend.name, tg, what, wantClosed)
-				}
+				t.Errorf("%s, %s, %s: the handshake must work before the idle period: %v; %s", fx, d.backend.name, tg, o, d.backend.describe())
+				return
 			}
-		}
+			after, closed, err := idleProbe(o.conn, window)
+			if err == nil && !closed {
+				err = echo(o.conn) // still open: it must still carry messages
+			}
+			o.close()
+			what := fmt.Sprintf("open after %v idle, echo ok", after.Round(10*time.Millisecond))
+			if closed {
+				what = fmt.Sprintf("closed by nginx after %v idle (timeout scaled from %v)", after.Round(10*time.Millisecond), badT)
+			}
+			if err != nil {
+				what += "; " + err.Error()
+				t.Errorf("%s, %s, %s: %v", fx, d.backend.name, tg, err)
+			}
+			p.obs.add(observation{rule: p.rule.Name, fixture: fx.name, backend: d.backend.name, client: "browser idle " + tg.path, result: what})
+			if closed != wantClosed {
+				t.Errorf("%s, %s, %s: %s; want closed=%v", fx, d.backend.name, tg, what, wantClosed)
+			}
+		})
 	}
 	idle(p.bad, true)
 	idle(p.good, false)
@@ -476,27 +481,19 @@ func proveIdleClose(t *testing.T, p *prover) {
 // $http_host the same browser upgrades.
 func proveHostDropsPort(t *testing.T, p *prover) {
 	check := func(fx *fixture, wantOK bool) {
-		ds, ce := p.deployAll(t, fx, nil, "")
-		if ce != nil {
-			p.note(fx, "-", "nginx -t: "+ce.output)
-			t.Fatalf("%s: %v", fx, ce)
-		}
-		targets, _ := fx.targets()
-		for _, d := range ds {
-			for _, tg := range targets {
-				r := p.handshake(d, tg, portBrowserClient)
-				switch {
-				case wantOK && !r.out.OK():
-					t.Errorf("%s must work for a browser on port %d: %v", fx, d.port(tg), r)
-				case !wantOK && r.out.Status != http.StatusForbidden:
-					t.Errorf("%s: want 403 from %s's Origin check for a browser on port %d: %v", fx, d.backend.name, d.port(tg), r)
-				case !wantOK && r.reached && strings.Contains(r.saw.Host, ":"):
-					t.Errorf("%s: the backend received the port in Host after all: %v", fx, r)
-				case !wantOK:
-					p.requireDocNames(t, "403")
-				}
+		p.eachTarget(t, fx, nil, "", func(d *deployment, tg target) {
+			r := p.handshake(d, tg, portBrowserClient)
+			switch {
+			case wantOK && !r.out.OK():
+				t.Errorf("%s must work for a browser on port %d: %v", fx, d.port(tg), r)
+			case !wantOK && r.out.Status != http.StatusForbidden:
+				t.Errorf("%s: want 403 from %s's Origin check for a browser on port %d: %v", fx, d.backend.name, d.port(tg), r)
+			case !wantOK && r.reached && strings.Contains(r.saw.Host, ":"):
+				t.Errorf("%s: the backend received the port in Host after all: %v", fx, r)
+			case !wantOK:
+				p.requireDocNames(t, "403")
 			}
-		}
+		})
 	}
 	check(p.bad, false)
 	check(p.good, true)
@@ -545,28 +542,20 @@ func proveForwardedHostPort(t *testing.T, p *prover) {
 // no Upgrade header; through the map it does not. Handshakes work in both.
 func provePlainRequestsAskUpgrade(t *testing.T, p *prover) {
 	check := func(fx *fixture, wantUpgrade bool) {
-		ds, ce := p.deployAll(t, fx, nil, "")
-		if ce != nil {
-			p.note(fx, "-", "nginx -t: "+ce.output)
-			t.Fatalf("%s: %v", fx, ce)
-		}
-		targets, _ := fx.targets()
-		for _, d := range ds {
-			for _, tg := range targets {
-				before := len(d.backend.requests())
-				status, err := plainGet(d.port(tg), tg.path)
-				rs := d.backend.requests()
-				if err != nil || len(rs) == before {
-					t.Errorf("%s, %s, %s: the plain GET did not reach the backend (status %d, %v)", fx, d.backend.name, tg, status, err)
-					continue
-				}
-				got := rs[len(rs)-1]
-				p.obs.add(observation{rule: p.rule.Name, fixture: fx.name, backend: d.backend.name, client: "plain GET " + tg.path, result: fmt.Sprintf("%d", status), saw: got.request()})
-				if asked := hasToken(got.Connection, "upgrade") && got.Upgrade == ""; asked != wantUpgrade {
-					t.Errorf("%s, %s, %s: plain GET reached the backend with %s; want Connection: upgrade without Upgrade = %v", fx, d.backend.name, tg, got.request(), wantUpgrade)
-				}
+		p.eachTarget(t, fx, nil, "", func(d *deployment, tg target) {
+			before := len(d.backend.requests())
+			status, err := plainGet(d.port(tg), tg.path)
+			rs := d.backend.requests()
+			if err != nil || len(rs) == before {
+				t.Errorf("%s, %s, %s: the plain GET did not reach the backend (status %d, %v)", fx, d.backend.name, tg, status, err)
+				return
 			}
-		}
+			got := rs[len(rs)-1]
+			p.obs.add(observation{rule: p.rule.Name, fixture: fx.name, backend: d.backend.name, client: "plain GET " + tg.path, result: fmt.Sprintf("%d", status), saw: got.request()})
+			if asked := hasToken(got.Connection, "upgrade") && got.Upgrade == ""; asked != wantUpgrade {
+				t.Errorf("%s, %s, %s: plain GET reached the backend with %s; want Connection: upgrade without Upgrade = %v", fx, d.backend.name, tg, got.request(), wantUpgrade)
+			}
+		})
 	}
 	check(p.bad, true)
 	check(p.good, false)
@@ -579,24 +568,16 @@ func provePlainRequestsAskUpgrade(t *testing.T, p *prover) {
 // allow-list map; WebSocket handshakes work through both.
 func proveUpgradeRestricted(t *testing.T, p *prover) {
 	check := func(fx *fixture, wantH2C bool) {
-		ds, ce := p.deployAll(t, fx, nil, "")
-		if ce != nil {
-			p.note(fx, "-", "nginx -t: "+ce.output)
-			t.Fatalf("%s: %v", fx, ce)
-		}
-		targets, _ := fx.targets()
-		for _, d := range ds {
-			for _, tg := range targets {
-				r := p.handshake(d, tg, h2cClient)
-				if !r.reached {
-					t.Errorf("%s: the h2c request never reached the backend: %v", fx, r)
-					continue
-				}
-				if got := hasToken(r.saw.Upgrade, "h2c"); got != wantH2C {
-					t.Errorf("%s: the client's h2c reached the backend = %v, want %v: %v", fx, got, wantH2C, r)
-				}
+		p.eachTarget(t, fx, nil, "", func(d *deployment, tg target) {
+			r := p.handshake(d, tg, h2cClient)
+			if !r.reached {
+				t.Errorf("%s: the h2c request never reached the backend: %v", fx, r)
+				return
 			}
-		}
+			if got := hasToken(r.saw.Upgrade, "h2c"); got != wantH2C {
+				t.Errorf("%s: the client's h2c reached the backend = %v, want %v: %v", fx, got, wantH2C, r)
+			}
+		})
 	}
 	check(p.bad, true)
 	check(p.good, false)
@@ -611,32 +592,24 @@ func proveUpgradeRestricted(t *testing.T, p *prover) {
 func proveKeepaliveLost(t *testing.T, p *prover) {
 	const requests = 3
 	check := func(fx *fixture, wantShared bool) {
-		ds, ce := p.deployAll(t, fx, nil, "")
-		if ce != nil {
-			p.note(fx, "-", "nginx -t: "+ce.output)
-			t.Fatalf("%s: %v", fx, ce)
-		}
-		targets, _ := fx.targets()
-		for _, d := range ds {
-			for _, tg := range targets {
-				before := len(d.backend.requests())
-				for range requests {
-					if _, err := plainGet(d.port(tg), tg.path); err != nil {
-						t.Fatalf("%s, %s: plain GET: %v", fx, d.backend.name, err)
-					}
-				}
-				rs := d.backend.requests()[before:]
-				conns := map[string]bool{}
-				for _, r := range rs {
-					conns[r.Remote] = true
-				}
-				what := fmt.Sprintf("%d plain GETs reached the backend on %d upstream connection(s), Connection %q", len(rs), len(conns), rs[len(rs)-1].Connection)
-				p.obs.add(observation{rule: p.rule.Name, fixture: fx.name, backend: d.backend.name, client: "plain GET x3 " + tg.path, result: what})
-				if len(rs) != requests || (len(conns) == 1) != wantShared || (!wantShared && len(conns) != requests) {
-					t.Errorf("%s, %s, %s: %s; want them on one shared connection = %v", fx, d.backend.name, tg, what, wantShared)
+		p.eachTarget(t, fx, nil, "", func(d *deployment, tg target) {
+			before := len(d.backend.requests())
+			for range requests {
+				if _, err := plainGet(d.port(tg), tg.path); err != nil {
+					t.Fatalf("%s, %s: plain GET: %v", fx, d.backend.name, err)
 				}
 			}
-		}
+			rs := d.backend.requests()[before:]
+			conns := map[string]bool{}
+			for _, r := range rs {
+				conns[r.Remote] = true
+			}
+			what := fmt.Sprintf("%d plain GETs reached the backend on %d upstream connection(s), Connection %q", len(rs), len(conns), rs[len(rs)-1].Connection)
+			p.obs.add(observation{rule: p.rule.Name, fixture: fx.name, backend: d.backend.name, client: "plain GET x3 " + tg.path, result: what})
+			if len(rs) != requests || (len(conns) == 1) != wantShared || (!wantShared && len(conns) != requests) {
+				t.Errorf("%s, %s, %s: %s; want them on one shared connection = %v", fx, d.backend.name, tg, what, wantShared)
+			}
+		})
 	}
 	check(p.bad, false)
 	check(p.good, true)
