@@ -38,7 +38,7 @@ are reported: such a location may get nothing but handshakes.`,
 			if strings.Contains(h.value, "$") || !asksUpgrade(h.value) {
 				continue
 			}
-			p.report(h.Site, "location %q has no WebSocket path, so it likely serves plain HTTP as well, and it sends the constant \"Connection: %s\": every ordinary request through it reaches the backend with Connection: upgrade and no Upgrade header, which some servers (ASP.NET Core's Kestrel) refuse with 400; send \"proxy_set_header Connection $connection_upgrade;\" (%s)%s", ws.name(), h.value, recommendedMap(p.opts.NginxVersion, "connection_upgrade"), because(ws))
+			p.report(h.Site, "location %q has no WebSocket path, so it likely serves plain HTTP too, and it always sends \"Connection: %s\": plain requests reach the backend asking for an upgrade without Upgrade, which some servers (ASP.NET Core's Kestrel) refuse with 400; send \"proxy_set_header Connection $connection_upgrade;\" (%s)%s", ws.name(), h.value, recommendedMap(p.opts.NginxVersion, "connection_upgrade"), because(ws))
 		}
 	},
 }

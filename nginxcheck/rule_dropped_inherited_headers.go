@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wscheck/wscheck/nginxcheck/load"
 	"github.com/wscheck/wscheck/report"
 )
 
@@ -33,7 +34,7 @@ out to the outer level.`,
 				continue
 			}
 			if (h.name == "upgrade" || h.name == "connection" || h.name == "host") && h.value != "" {
-				dropped = append(dropped, fmt.Sprintf("%s (%s:%d)", headerTitle(h.name), h.Node.File.Path, h.Node.Line))
+				dropped = append(dropped, fmt.Sprintf("%s (%s)", headerTitle(h.name), lineOf(h.Node, ws.headers.list[0].Site)))
 			}
 		}
 		first := ws.headers.list[0]
@@ -52,4 +53,13 @@ out to the outer level.`,
 			r.insertBefore(r.anchor(first), repeat...)
 		})
 	},
+}
+
+// lineOf points at n from a finding at at: "line 12" in the same file,
+// "path:12" in another, so a message does not repeat a long path.
+func lineOf(n, at *load.Node) string {
+	if n.File.Path == at.File.Path {
+		return fmt.Sprintf("line %d", n.Line)
+	}
+	return fmt.Sprintf("%s:%d", n.File.Path, n.Line)
 }

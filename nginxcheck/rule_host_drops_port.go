@@ -50,7 +50,7 @@ server see empty-host-on-http3), or from nginx 1.29.3
 			if v != "$host" && v != "${host}" && v != "$server_name" && v != "${server_name}" {
 				continue
 			}
-			p.report(h.Site, "WebSocket location %q sends Host %s, without the port, but its server listens only on %s: a browser on that port sends Origin with the port, and backends that compare Origin with Host (gorilla's and coder/websocket's defaults) refuse the handshake with 403; send %s%s",
+			p.report(h.Site, "WebSocket location %q sends Host %s without the port its server listens on (%s), while a browser's Origin has it: backends that compare Origin with Host (gorilla's and coder/websocket's defaults) refuse the handshake with 403; send %s%s",
 				ws.name(), h.value, strings.Join(ports, ", "), portKeepingHost(p.opts.NginxVersion), because(ws))
 		}
 	},
