@@ -230,10 +230,13 @@ func (l *Loader) parse(name string) *parsed {
 // Prefetch parses the files of names that are not parsed yet, as parse
 // would, on up to GOMAXPROCS goroutines: the files of a conf.d glob are
 // most of a large tree. They are read one after the other, in order, by
-// this goroutine (a Source need not be safe for concurrent use, and the
-// read budget is spent in the same order as without it); at most a few
-// wait to be parsed at a time. Parse then finds them parsed, so the
-// trees and everything after them are as without Prefetch.
+// this goroutine (a Source need not be safe for concurrent use); at most a
+// few wait to be parsed at a time. Parse then finds them parsed, so the
+// trees and everything after them are as without Prefetch. For a glob the
+// reads come in the order they always did (a glob's files are all read
+// before any include in them); a directory's files are now all read
+// before their includes, so a run over --max-total-size stops at other
+// files than it did, and always at the same ones.
 func (l *Loader) Prefetch(names []string) {
 	var todo []string
 	for _, name := range names {
