@@ -26,8 +26,9 @@ type wsLocation struct {
 func isWellKnownEndpoint(path string) (string, bool) { return repo.WebSocketEndpoint(path) }
 
 // endpoint is isWellKnownEndpoint remembered per path: a large config
-// repeats a few location paths thousands of times, and the match is a
-// regular expression (a tenth of the run's time before).
+// repeats a few location paths thousands of times, and each match splits
+// the path into candidates (without the memo: 3% slower, 0.2 more
+// allocations per directive on the generated tree).
 func (m *model) endpoint(path string) (string, bool) {
 	if e, ok := m.endpoints[path]; ok {
 		return e.word, e.ok
@@ -126,11 +127,7 @@ func (m *model) eachWebSocketLocation(fn func(*wsLocation)) {
 		}
 	}
 	handOff := map[string]string{} // named location -> reason
-	var done *location
-	defer func() { m.letGo(done) }()
-	for _, loc := range m.locations {
-		m.letGo(done) // its rules ran
-		done = loc
+	visit := func(loc *location) {
 		hs := effectiveHeaders(loc.level)
 		var reason string
 		var outer *headerSet
@@ -147,7 +144,7 @@ func (m *model) eachWebSocketLocation(fn func(*wsLocation)) {
 			reason = fmt.Sprintf("its path ends in %q, a well-known WebSocket endpoint", ep)
 		}
 		if reason == "" {
-			continue
+			return
 		}
 		for _, v := range loc.via {
 			handOff[v] = fmt.Sprintf("WebSocket location %q hands its requests to it", loc.name())
@@ -156,8 +153,10 @@ func (m *model) eachWebSocketLocation(fn func(*wsLocation)) {
 			add(loc, hs, reason, outer, byHeaders)
 		}
 	}
-	m.letGo(done)
-	done = nil
+	for _, loc := range m.locations {
+		visit(loc)
+		m.letGo(loc) // its rules ran
+	}
 	for name, reason := range handOff {
 		if loc := m.named[name]; loc != nil && loc.proxies {
 			add(loc, effectiveHeaders(loc.level), reason, nil, false)
