@@ -239,8 +239,10 @@ func (l *Loader) parse(name string) *parsed {
 // files than it did, and always at the same ones.
 func (l *Loader) Prefetch(names []string) {
 	var todo []string
+	queued := map[string]bool{}
 	for _, name := range names {
-		if _, ok := l.files[name]; !ok && !slices.Contains(todo, name) {
+		if _, ok := l.files[name]; !ok && !queued[name] {
+			queued[name] = true
 			todo = append(todo, name)
 		}
 	}
@@ -481,13 +483,7 @@ func (r *resolver) resolve(n *Node) *Include {
 		matches = slices.DeleteFunc(slices.Compact(matches), func(m string) bool {
 			return strings.HasPrefix(filepath.Base(m), ".") // glob(3), unlike filepath.Glob, skips dotfiles
 		})
-		var unread []string
-		for _, m := range matches {
-			if _, ok := r.files[m]; !ok {
-				unread = append(unread, m)
-			}
-		}
-		r.l.Prefetch(unread)
+		r.l.Prefetch(matches)
 		for _, m := range matches {
 			r.add(inc, n, m)
 		}
