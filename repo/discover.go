@@ -286,14 +286,10 @@ func mayBindClose(b []byte) bool { return bytes.Contains(b, []byte("};")) }
 
 func mayHOCONAssign(line []byte) bool { return bytes.ContainsAny(line, "=:") }
 
-// containsFoldASCII: b holds word (lower-case ASCII letters) in any case.
+// containsFoldASCII: b holds word (lower-case ASCII) in any case.
 func containsFoldASCII(b []byte, word string) bool {
 	for i := 0; i+len(word) <= len(b); i++ {
-		j := 0
-		for j < len(word) && b[i+j]|0x20 == word[j] {
-			j++
-		}
-		if j == len(word) {
+		if asciiEqualFold(b[i:i+len(word)], word) {
 			return true
 		}
 	}

@@ -26,7 +26,11 @@ func wellKnownEnd(path string) (string, bool) {
 	return best, best != ""
 }
 
-func asciiEqualFold(a, lower string) bool {
+// asciiEqualFold: a is lower (lower-case ASCII) with any letters upper-case.
+func asciiEqualFold[T string | []byte](a T, lower string) bool {
+	if len(a) != len(lower) {
+		return false
+	}
 	for i := 0; i < len(a); i++ {
 		c := a[i]
 		if 'A' <= c && c <= 'Z' {
