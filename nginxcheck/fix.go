@@ -3,6 +3,7 @@ package nginxcheck
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -396,12 +397,7 @@ func (r *repair) insertInLocation(ws *wsLocation, text ...string) {
 // one the unseen nginx.conf defines, and nginx refuses a duplicate).
 func (r *repair) connectionValue() string {
 	m := r.p.m
-	names := make([]string, 0, len(m.maps))
-	for name := range m.maps {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(m.maps)) {
 		md := m.maps[name]
 		if !strings.EqualFold(md.source, "$http_upgrade") || md.unknown {
 			continue

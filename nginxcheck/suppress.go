@@ -1,6 +1,7 @@
 package nginxcheck
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -43,12 +44,7 @@ const ignorePrefix = "wscheck:ignore"
 func collectIgnores(files []*load.File, known map[string]bool, blockEnd map[*load.File]map[int]int) []*report.Ignore {
 	var out []*report.Ignore
 	for _, f := range files {
-		lines := make([]int, 0, len(f.Comments))
-		for l := range f.Comments {
-			lines = append(lines, l)
-		}
-		slices.Sort(lines)
-		for _, l := range lines {
+		for _, l := range slices.Sorted(maps.Keys(f.Comments)) {
 			c := f.Comments[l]
 			if !strings.HasPrefix(c.Text, ignorePrefix) {
 				continue
